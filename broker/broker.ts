@@ -1,0 +1,177 @@
+/**
+ * The Broker facade: binds the socket, feeds the core, runs the liveness timer, and exposes start,
+ * drain, close, stats and typed events. Logic lives in the parts it composes, not here.
+ * @packageDocumentation
+ */
+import { EventEmitter } from "eventemitter3";
+import type { Logger } from "pino";
+import { brokerConfigSchema, type BrokerConfig, type BrokerConfigInput } from "../config/schema.js";
+import { MDPC01, MDPW01, WorkerCommand } from "../protocol/constants.js";
+import { systemClock, type Clock } from "./clock.js";
+import type { BrokerContext } from "./context.js";
+import { createBrokerContext, dispatchFrames, livenessTick, tickIntervalMs } from "./core.js";
+import type { BrokerEvents } from "./events.js";
+import { health } from "./handlers/mmi.js";
+import { silentLogger } from "./logger.js";
+import { WorkerRemovalReason } from "./removal-reason.js";
+import { beginDrain, endAllWork } from "./shutdown.js";
+import { snapshot, type BrokerStats } from "./stats.js";
+import { RouterEndpoint, type SendFailure } from "./transport/router-endpoint.js";
+import { removeWorker } from "./worker-lifecycle.js";
+
+/** Options of {@link Broker.start}. */
+export interface BrokerOptions {
+  /** Any subset of the config; the rest comes from the built-in defaults. */
+  config?: BrokerConfigInput;
+  /** A pino logger; silent when absent. */
+  logger?: Logger;
+  /** Time source (tests). */
+  clock?: Clock;
+}
+
+/**
+ * A running MDP/0.1 broker.
+ *
+ * @example
+ * ```ts
+ * const broker = await Broker.start({ config: { bind: ["tcp://127.0.0.1:5555"] } });
+ * console.log(broker.endpoints, broker.stats().workers);
+ * await broker.close();
+ * ```
+ */
+export class Broker extends EventEmitter<BrokerEvents> {
+  readonly config: BrokerConfig;
+  readonly #ctx: BrokerContext;
+  readonly #log: Logger;
+  #endpoint: RouterEndpoint | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #closing: Promise<void> | undefined;
+
+  private constructor(config: BrokerConfig, logger: Logger, clock: Clock) {
+    super();
+    this.config = config;
+    this.#log = logger;
+    this.#ctx = createBrokerContext({
+      config,
+      clock,
+      logger,
+      events: this,
+      send: (frames) => this.#endpoint?.send(frames) ?? false,
+    });
+  }
+
+  /** Validate the config, bind every address and start serving. Rejects with BindError if an address is taken. */
+  static async start(options: BrokerOptions = {}): Promise<Broker> {
+    const config = brokerConfigSchema.parse(options.config ?? {});
+    const broker = new Broker(config, options.logger ?? silentLogger(), options.clock ?? systemClock);
+    const t = config.transport;
+    broker.#endpoint = await RouterEndpoint.bind(
+      config.bind,
+      {
+        maxMessageBytes: t.maxMessageBytes,
+        sendHighWaterMark: t.sendHighWaterMark,
+        receiveHighWaterMark: t.receiveHighWaterMark,
+        writerQueueLimit: t.writerQueueLimit,
+        lingerMs: t.lingerMs,
+      },
+      {
+        onMessage: (frames) => broker.#onMessage(frames),
+        onSendFailure: (frames, failure) => broker.#onSendFailure(frames, failure),
+      },
+    );
+    broker.#endpoint.received.catch((err: unknown) => broker.#log.error({ err }, "receive loop failed"));
+    broker.#timer = setInterval(() => livenessTick(broker.#ctx), tickIntervalMs(broker.#ctx));
+    broker.#timer.unref();
+    broker.#log.info({ endpoints: broker.endpoints, heartbeat: config.heartbeat }, "broker bound");
+    return broker;
+  }
+
+  /** Bound endpoints with real ports (a `tcp://…:*` bind shows the port it got). */
+  get endpoints(): string[] {
+    return [...(this.#endpoint?.endpoints ?? [])];
+  }
+
+  /** A snapshot of workers, queues and counters. */
+  stats(): BrokerStats {
+    return snapshot(this.#ctx, { pending: this.#endpoint?.pending ?? 0, dropped: this.#endpoint?.dropped ?? 0 });
+  }
+
+  /** The facts mmi.health reports. */
+  health(): Record<string, unknown> {
+    return health(this.#ctx);
+  }
+
+  /**
+   * Stop taking requests, let queued and in-flight ones finish for up to `timeoutMs`, then close.
+   * New requests meanwhile are refused (DOMO_DRAINING to SDK clients).
+   */
+  async drain(timeoutMs = this.config.shutdown.drainTimeoutMs): Promise<void> {
+    beginDrain(this.#ctx);
+    const deadline = Date.now() + timeoutMs;
+    if (this.#ctx.requests.heldCount > 0) {
+      await new Promise<void>((resolve) => {
+        const check = (): void => {
+          if (this.#ctx.requests.heldCount === 0 || Date.now() >= deadline) {
+            this.off("requestDone", check);
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        const timer = setTimeout(check, Math.max(0, deadline - Date.now()));
+        this.on("requestDone", check);
+      });
+    }
+    await this.close();
+  }
+
+  /** DISCONNECT all workers, fail what is still held, flush, close the socket. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  /** Same as {@link close}, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async #close(): Promise<void> {
+    clearInterval(this.#timer);
+    endAllWork(this.#ctx);
+    const endpoint = this.#endpoint;
+    if (endpoint) {
+      await endpoint.flush(this.config.transport.lingerMs);
+      await endpoint.close();
+    }
+    this.#log.info({ counters: this.#ctx.counters }, "broker closed");
+    this.emit("closed");
+  }
+
+  #onMessage(frames: Buffer[]): void {
+    if (this.#ctx.status === "closed") return;
+    try {
+      dispatchFrames(this.#ctx, frames);
+    } catch (err) {
+      // Peer input cannot reach here (decode never throws); this is an invariant break of ours.
+      // Log it and keep serving everyone else.
+      this.#log.error({ err, frames: frames.length }, "bug: handler threw");
+    }
+  }
+
+  #onSendFailure(frames: Buffer[], failure: SendFailure): void {
+    const counters = this.#ctx.counters;
+    const peer = frames[0];
+    const worker = peer === undefined ? undefined : this.#ctx.workers.get(peer.toString("hex"));
+    const isRequestToWorker = frames[2]?.equals(MDPW01) === true && frames[3]?.[0] === WorkerCommand.REQUEST;
+    if (worker && (failure === "unroutable" || isRequestToWorker)) {
+      // The worker is gone or not reading: its request must not be lost with the frame.
+      counters.undeliverable.worker++;
+      removeWorker(this.#ctx, worker, WorkerRemovalReason.UNREACHABLE);
+      return;
+    }
+    if (failure === "peer-full") counters.sendDropped++;
+    if (frames.some((f) => f.equals(MDPC01))) counters.undeliverable.reply++;
+    else counters.undeliverable.other++;
+    this.#log.debug({ peerId: peer?.toString("hex"), failure }, "message not delivered");
+  }
+}

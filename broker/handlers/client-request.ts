@@ -1,0 +1,85 @@
+/**
+ * Client REQUEST: answer mmi.* here, refuse when draining or over the queue bounds, fold duplicate
+ * retries into the request already held, otherwise route to the LRU idle worker or queue.
+ * @packageDocumentation
+ */
+import { MMI_PREFIX } from "../../protocol/constants.js";
+import { BrokerErrorCode } from "../../protocol/error-reply.js";
+import type { ClientRequest } from "../../protocol/messages.js";
+import { decodeRequestTag } from "../../protocol/request-tag.js";
+import type { BrokerContext } from "../context.js";
+import { finishRequest, route } from "../request-lifecycle.js";
+import { RequestOutcome } from "../removal-reason.js";
+import type { RequestRecord } from "../state/records.js";
+import { handleMmi } from "./mmi.js";
+
+/** Handle one client REQUEST. */
+export function handleClientRequest(ctx: BrokerContext, message: ClientRequest): void {
+  ctx.counters.requestsReceived++;
+  if (message.service.startsWith(MMI_PREFIX)) {
+    handleMmi(ctx, message);
+    return;
+  }
+  // The tag, if any, is the last envelope frame, after the routing id (docs/protocol.md, Extension 1).
+  const tag = message.envelope.length >= 2 ? decodeRequestTag(message.envelope[message.envelope.length - 1]) : undefined;
+  const requestKey = tag?.requestId.toString("hex");
+
+  if (requestKey !== undefined) {
+    const held = ctx.requests.byKey(requestKey);
+    if (held) {
+      // A retry of a request still queued or in flight: keep one copy, reply to the newest attempt.
+      held.envelope = message.envelope;
+      held.tag = tag;
+      ctx.counters.requestsDuplicate++;
+      ctx.log.debug({ requestSeq: held.seq, requestId: requestKey, attempt: tag?.attempt }, "duplicate request folded");
+      return;
+    }
+  }
+
+  const now = ctx.clock.now();
+  let bodyBytes = 0;
+  for (const frame of message.body) bodyBytes += frame.length;
+  const request: RequestRecord = {
+    seq: ctx.requests.nextSeq(),
+    service: message.service,
+    serviceFrame: message.serviceFrame,
+    envelope: message.envelope,
+    body: message.body,
+    bodyBytes,
+    tag,
+    requestKey,
+    receivedAtMs: now,
+    deadlineAtMs: tag && tag.ttlMs > 0 ? now + tag.ttlMs : undefined,
+    expiresAtMs: now,
+    attempts: 0,
+    dispatchedAtMs: undefined,
+    worker: undefined,
+    queuePrev: undefined,
+    queueNext: undefined,
+    queued: false,
+  };
+  ctx.requests.hold(request);
+
+  if (ctx.status !== "running") {
+    finishRequest(ctx, request, RequestOutcome.REJECTED, BrokerErrorCode.DRAINING, "the broker is shutting down");
+    return;
+  }
+  const service = ctx.services.require(message.service);
+  if (service.idle.size === 0) {
+    const limit = overLimit(ctx, service.queue.size, bodyBytes);
+    if (limit) {
+      ctx.services.releaseIfUnused(service);
+      finishRequest(ctx, request, RequestOutcome.REJECTED, BrokerErrorCode.OVERLOADED, `queue full: ${limit}`);
+      return;
+    }
+  }
+  route(ctx, service, request, false);
+}
+
+function overLimit(ctx: BrokerContext, serviceQueued: number, bodyBytes: number): string | undefined {
+  const { maxQueuedPerService, maxQueuedTotal, maxQueuedBytes } = ctx.config.requests;
+  if (serviceQueued >= maxQueuedPerService) return `service has ${serviceQueued} queued (requests.maxQueuedPerService)`;
+  if (ctx.requests.queuedCount >= maxQueuedTotal) return `broker has ${ctx.requests.queuedCount} queued (requests.maxQueuedTotal)`;
+  if (ctx.requests.queuedBytes + bodyBytes > maxQueuedBytes) return `queued bytes would pass requests.maxQueuedBytes (${maxQueuedBytes})`;
+  return undefined;
+}

@@ -1,0 +1,45 @@
+/**
+ * The periodic pass: heartbeat every worker that heard nothing from us for an interval, remove every
+ * worker silent past its liveness deadline (idle or busy: the whole table is scanned, not just a
+ * prefix), and expire queued requests whose time is up.
+ * @packageDocumentation
+ */
+import { encodeBrokerHeartbeat } from "../../protocol/encode.js";
+import { BrokerErrorCode } from "../../protocol/error-reply.js";
+import type { BrokerContext } from "../context.js";
+import { finishRequest, sendToWorker, unqueue } from "../request-lifecycle.js";
+import { RequestOutcome, WorkerRemovalReason } from "../removal-reason.js";
+import { removeWorker } from "../worker-lifecycle.js";
+
+/** How often the pass runs: often enough for request deadlines, never slower than the heartbeat. */
+export function tickIntervalMs(ctx: BrokerContext): number {
+  return Math.min(ctx.config.heartbeat.intervalMs, 100);
+}
+
+/** Run one pass at the clock's current time. */
+export function livenessTick(ctx: BrokerContext): void {
+  const now = ctx.clock.now();
+  const intervalMs = ctx.config.heartbeat.intervalMs;
+  for (const worker of ctx.workers.values()) {
+    if (now >= worker.expiresAtMs) {
+      removeWorker(ctx, worker, WorkerRemovalReason.EXPIRED);
+    } else if (now - worker.lastSentAtMs >= intervalMs) {
+      ctx.counters.heartbeatsSent++;
+      sendToWorker(ctx, worker, encodeBrokerHeartbeat(worker.id));
+    }
+  }
+  for (const request of ctx.requests.dueForExpiry(now)) {
+    const service = ctx.services.require(request.service);
+    unqueue(ctx, service, request);
+    const noWorkers = service.workers.size === 0;
+    const deadlinePassed = request.deadlineAtMs !== undefined && now >= request.deadlineAtMs;
+    const code = noWorkers && !deadlinePassed ? BrokerErrorCode.SERVICE_UNAVAILABLE : BrokerErrorCode.DEADLINE_EXCEEDED;
+    const message = noWorkers
+      ? `no worker for service '${request.service}' within ${deadlinePassed ? "the request deadline" : `requests.queueTimeoutMs (${ctx.config.requests.queueTimeoutMs} ms)`}`
+      : deadlinePassed
+        ? "the request deadline passed while it waited for a worker"
+        : `waited longer than requests.queueTimeoutMs (${ctx.config.requests.queueTimeoutMs} ms) for a free worker`;
+    finishRequest(ctx, request, RequestOutcome.EXPIRED, code, message);
+    ctx.services.releaseIfUnused(service);
+  }
+}

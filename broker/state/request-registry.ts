@@ -1,0 +1,87 @@
+/**
+ * Requests the broker holds across all services: the duplicate index (request id -> record), totals
+ * against the global bounds, and the expiry heap of queued requests.
+ * @packageDocumentation
+ */
+import { ExpiryHeap } from "./expiry-heap.js";
+import type { RequestRecord } from "./records.js";
+
+/** Cross-service request bookkeeping. */
+export class RequestRegistry {
+  readonly #byKey = new Map<string, RequestRecord>();
+  readonly #expiry = new ExpiryHeap<RequestRecord>();
+  #queuedCount = 0;
+  #queuedBytes = 0;
+  #held = 0;
+  #nextSeq = 1;
+
+  /** Requests waiting in any queue. */
+  get queuedCount(): number {
+    return this.#queuedCount;
+  }
+
+  /** Body bytes of requests waiting in any queue. */
+  get queuedBytes(): number {
+    return this.#queuedBytes;
+  }
+
+  /** Requests held, queued or in flight. */
+  get heldCount(): number {
+    return this.#held;
+  }
+
+  /** A fresh sequence number for a new request. */
+  nextSeq(): number {
+    return this.#nextSeq++;
+  }
+
+  /** The held request with this request id, if any. */
+  byKey(key: string): RequestRecord | undefined {
+    return this.#byKey.get(key);
+  }
+
+  /** Start holding a request. */
+  hold(request: RequestRecord): void {
+    this.#held++;
+    if (request.requestKey !== undefined) this.#byKey.set(request.requestKey, request);
+  }
+
+  /** Stop holding a request (it ended). */
+  release(request: RequestRecord): void {
+    this.#held--;
+    if (request.requestKey !== undefined && this.#byKey.get(request.requestKey) === request) {
+      this.#byKey.delete(request.requestKey);
+    }
+  }
+
+  /** Account for a request entering a queue and schedule its expiry. */
+  queued(request: RequestRecord): void {
+    this.#queuedCount++;
+    this.#queuedBytes += request.bodyBytes;
+    this.#expiry.push(request.expiresAtMs, request);
+    // Entries of requests that left their queue stay in the heap until due; rebuild when they dominate.
+    if (this.#expiry.size > 4 * this.#queuedCount + 1024) this.#rebuildExpiry();
+  }
+
+  /** Account for a request leaving a queue. */
+  unqueued(request: RequestRecord): void {
+    this.#queuedCount--;
+    this.#queuedBytes -= request.bodyBytes;
+  }
+
+  /** Queued requests whose expiry is due, each once. */
+  dueForExpiry(nowMs: number): RequestRecord[] {
+    return this.#expiry
+      .popDue(nowMs)
+      .filter((entry) => entry.item.queued && entry.item.expiresAtMs === entry.atMs)
+      .map((entry) => entry.item);
+  }
+
+  #rebuildExpiry(): void {
+    const live = new Set<RequestRecord>();
+    for (const entry of this.#expiry.popDue(Number.POSITIVE_INFINITY)) {
+      if (entry.item.queued && entry.item.expiresAtMs === entry.atMs) live.add(entry.item);
+    }
+    for (const request of live) this.#expiry.push(request.expiresAtMs, request);
+  }
+}

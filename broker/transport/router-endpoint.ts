@@ -1,0 +1,181 @@
+/**
+ * The broker's one ROUTER socket: binding, a single receive loop, and a single bounded writer.
+ *
+ * Socket options, decided (docs/configuration.md has the knobs):
+ * - `mandatory = true`: a message to a vanished peer fails with EHOSTUNREACH instead of vanishing, so a
+ *   dead worker is noticed at send time and an undeliverable reply is counted.
+ * - `sendTimeout = 0`: with `mandatory`, a peer at its high-water mark would otherwise block the send,
+ *   and with it every other peer; instead the send fails at once with EAGAIN and the message is counted
+ *   as dropped. One slow peer never stalls the broker.
+ * - `maxMessageSize`: libzmq drops the connection of a peer that sends more, so one oversized message
+ *   cannot exhaust memory.
+ * - `linger`: bounded, so close() returns and the process exits even with peers gone.
+ * - high-water marks per peer, from config.
+ * @packageDocumentation
+ */
+import { Router } from "zeromq";
+
+/** Socket settings of the endpoint. */
+export interface RouterEndpointOptions {
+  maxMessageBytes: number;
+  sendHighWaterMark: number;
+  receiveHighWaterMark: number;
+  writerQueueLimit: number;
+  lingerMs: number;
+}
+
+/** Why a queued message was not sent. */
+export type SendFailure = "unroutable" | "peer-full" | "error";
+
+/** Callbacks of the endpoint. */
+export interface RouterEndpointHandlers {
+  onMessage(frames: Buffer[]): void;
+  /** A message could not be delivered; `frames[0]` is the peer's routing id. */
+  onSendFailure(frames: Buffer[], failure: SendFailure, error: unknown): void;
+}
+
+/** Thrown when an address cannot be bound; `code` tells why (EADDRINUSE, EINVAL, ...). */
+export class BindError extends Error {
+  override readonly name = "BindError";
+  readonly code: string;
+  readonly address: string;
+  constructor(address: string, code: string, options?: ErrorOptions) {
+    const fix =
+      code === "EADDRINUSE"
+        ? "another process (perhaps another broker) is using it; stop it or set a different address with --bind or `bind:` in the config"
+        : "check the address in --bind or `bind:` in the config (for example tcp://127.0.0.1:5555)";
+    super(`cannot bind ${address}: ${code}; ${fix}`, options);
+    this.code = code;
+    this.address = address;
+  }
+}
+
+/** A bound ROUTER with one reader and one writer. */
+export class RouterEndpoint {
+  readonly #socket: Router;
+  readonly #limit: number;
+  readonly #handlers: RouterEndpointHandlers;
+  #queue: (Buffer[] | undefined)[] = [];
+  #head = 0;
+  #writing = false;
+  #closed = false;
+  #idleWaiters: (() => void)[] = [];
+  #dropped = 0;
+  /** Resolved bind addresses (tcp ports filled in). */
+  readonly endpoints: string[] = [];
+  /** Settles when the receive loop ends. */
+  readonly received: Promise<void>;
+
+  private constructor(socket: Router, options: RouterEndpointOptions, handlers: RouterEndpointHandlers) {
+    this.#socket = socket;
+    this.#limit = options.writerQueueLimit;
+    this.#handlers = handlers;
+    this.received = Promise.resolve();
+  }
+
+  /** Create the socket, bind every address, and start the receive loop. */
+  static async bind(
+    addresses: readonly string[],
+    options: RouterEndpointOptions,
+    handlers: RouterEndpointHandlers,
+  ): Promise<RouterEndpoint> {
+    const socket = new Router({
+      mandatory: true,
+      sendTimeout: 0,
+      linger: options.lingerMs,
+      maxMessageSize: options.maxMessageBytes,
+      sendHighWaterMark: options.sendHighWaterMark,
+      receiveHighWaterMark: options.receiveHighWaterMark,
+    });
+    const endpoint = new RouterEndpoint(socket, options, handlers);
+    for (const address of addresses) {
+      try {
+        await socket.bind(address);
+      } catch (err) {
+        socket.linger = 0;
+        socket.close();
+        const code = (err as { code?: unknown }).code;
+        throw new BindError(address, typeof code === "string" ? code : "EINVAL", { cause: err });
+      }
+      endpoint.endpoints.push(socket.lastEndpoint ?? address);
+    }
+    (endpoint as { received: Promise<void> }).received = endpoint.#receiveLoop();
+    return endpoint;
+  }
+
+  /** Messages dropped because the writer queue was at its limit. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /** Messages waiting for the writer. */
+  get pending(): number {
+    return this.#queue.length - this.#head;
+  }
+
+  /** Queue a message; false (and counted) when the queue is full or the socket closed. */
+  send(frames: Buffer[]): boolean {
+    if (this.#closed || this.pending >= this.#limit) {
+      this.#dropped++;
+      return false;
+    }
+    this.#queue.push(frames);
+    if (!this.#writing) void this.#writeLoop();
+    return true;
+  }
+
+  /** Resolve once the writer queue is empty, or after `timeoutMs`. */
+  async flush(timeoutMs: number): Promise<void> {
+    if (this.pending === 0 && !this.#writing) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.#idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** Close the socket (linger bounds how long queued frames may still leave). Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#socket.close();
+    await this.received;
+  }
+
+  async #receiveLoop(): Promise<void> {
+    try {
+      for await (const frames of this.#socket) this.#handlers.onMessage(frames);
+    } catch (err) {
+      // The loop ends when the socket closes; anything else would be our bug, surfaced to the caller.
+      if (!this.#closed) throw err;
+    }
+  }
+
+  async #writeLoop(): Promise<void> {
+    this.#writing = true;
+    while (this.#head < this.#queue.length && !this.#closed) {
+      const frames = this.#queue[this.#head]!;
+      this.#queue[this.#head] = undefined;
+      this.#head++;
+      try {
+        await this.#socket.send(frames);
+      } catch (err) {
+        const code = (err as { code?: unknown }).code;
+        const failure: SendFailure = code === "EHOSTUNREACH" ? "unroutable" : code === "EAGAIN" ? "peer-full" : "error";
+        this.#handlers.onSendFailure(frames, failure, err);
+      }
+      if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+        this.#queue = this.#queue.slice(this.#head);
+        this.#head = 0;
+      }
+    }
+    this.#queue = [];
+    this.#head = 0;
+    this.#writing = false;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const wake of waiters) wake();
+  }
+}
