@@ -35,7 +35,12 @@ export interface BrokerContext {
   send(frames: Buffer[]): boolean;
 }
 
-/** The policy of a service: its own config entry or the defaults. */
+/** The policy of a service: its own config entry over `serviceDefaults`. */
 export function policyOf(ctx: BrokerContext, service: string): ServicePolicy {
-  return ctx.config.services[service] ?? ctx.config.serviceDefaults;
+  const own = ctx.config.services[service];
+  if (!own) return ctx.config.serviceDefaults;
+  return {
+    maxAttempts: own.maxAttempts ?? ctx.config.serviceDefaults.maxAttempts,
+    idempotent: own.idempotent ?? ctx.config.serviceDefaults.idempotent,
+  };
 }

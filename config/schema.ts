@@ -45,7 +45,13 @@ export const brokerConfigSchema = z
       .strict()
       .default({}),
     serviceDefaults: servicePolicySchema.default({}),
-    services: z.record(z.string().min(1), servicePolicySchema).default({}),
+    /** Per-service overrides; a key left out takes its value from `serviceDefaults`, not the built-in default. */
+    services: z
+      .record(
+        z.string().min(1),
+        z.object({ maxAttempts: positiveInt.max(100).optional(), idempotent: z.boolean().optional() }).strict(),
+      )
+      .default({}),
     transport: z
       .object({
         maxMessageBytes: positiveInt.default(d.DEFAULT_MAX_MESSAGE_BYTES),
