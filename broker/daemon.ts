@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import { ConfigError, loadConfig, type BrokerConfigInput } from "../config/index.js";
 import { Broker } from "./broker.js";
 import { createLogger } from "./logger.js";
+import { MetricsListenError, startObservability, type Observability } from "./observability/index.js";
 import { BindError } from "./transport/router-endpoint.js";
 
 /** What the daemon needs from its command line. */
@@ -40,6 +41,11 @@ export async function runBrokerDaemon(options: DaemonOptions = {}): Promise<numb
   }
   const logger = createLogger(loaded.config.log);
   logger.info({ sources: loaded.sources }, "configuration loaded");
+  // Listen for signals before binding, so a SIGTERM that arrives right after "broker bound" drains too.
+  const signalled = new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
   let broker: Broker;
   try {
     broker = await Broker.start({ config: loaded.config, logger });
@@ -50,20 +56,29 @@ export async function runBrokerDaemon(options: DaemonOptions = {}): Promise<numb
     }
     throw err;
   }
+  let observability: Observability | undefined;
+  try {
+    if (loaded.config.metrics.enabled) observability = await startObservability(broker, { logger });
+  } catch (err) {
+    await broker.close();
+    if (!(err instanceof MetricsListenError)) throw err;
+    stderr.write(`domo broker: ${err.message}\n`);
+    return DaemonExit.BIND;
+  }
   await options.onStarted?.(broker, logger);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  const signal = await signalled;
   const forceExit = (second: NodeJS.Signals): void => {
     logger.warn({ signal: second }, "second signal: exiting without waiting for the drain");
     process.exit(DaemonExit.FAILURE);
   };
   process.once("SIGINT", forceExit);
   process.once("SIGTERM", forceExit);
+  // Not ready from the first signal on, so load balancers stop sending before the drain begins.
+  observability?.markNotReady();
   logger.info({ signal, drainTimeoutMs: loaded.config.shutdown.drainTimeoutMs }, "shutting down");
   await options.onStopping?.();
   await broker.drain();
+  await observability?.close();
   process.off("SIGINT", forceExit);
   process.off("SIGTERM", forceExit);
   return DaemonExit.OK;

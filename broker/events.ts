@@ -28,6 +28,7 @@ export interface RequestDoneEvent {
   errorCode?: string;
   /** Request id (hex) from the client's tag, when it sent one. */
   requestId?: string;
+  /** The worker that replied, or that last held it (also when that worker died); absent if never dispatched. */
   workerId?: string;
   attempts: number;
   /** Time from arrival to the last dispatch (or to the end, if never dispatched). */

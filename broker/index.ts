@@ -9,3 +9,4 @@ export { BindError } from "./transport/router-endpoint.js";
 export { WorkerRemovalReason, RequestOutcome } from "./removal-reason.js";
 export { ManualClock, systemClock, type Clock } from "./clock.js";
 export { createLogger, silentLogger } from "./logger.js";
+export * from "./observability/index.js";

@@ -20,6 +20,7 @@ export function dispatch(ctx: BrokerContext, worker: WorkerRecord, request: Requ
   ctx.workers.assign(worker, request);
   request.attempts++;
   request.dispatchedAtMs = ctx.clock.now();
+  request.lastWorkerHex = worker.idHex;
   // 7/MDP carries exactly one address frame to the worker; the full envelope stays in this record.
   sendToWorker(ctx, worker, encodeWorkerRequest(worker.id, request.envelope[0]!, request.body));
 }
@@ -73,6 +74,10 @@ export function recover(ctx: BrokerContext, request: RequestRecord): void {
     return;
   }
   ctx.counters.requestsRedispatched++;
+  ctx.log[ctx.config.log.requests ? "info" : "debug"](
+    { ...correlation(request), outcome: "redispatched", attempts: request.attempts },
+    "request queued again: its worker was lost",
+  );
   ctx.events.emit("requestRedispatched", {
     service: request.service,
     ...(request.requestKey !== undefined && { requestId: request.requestKey }),
@@ -95,16 +100,22 @@ export function finishRequest(
   ctx.requests.release(request);
   const now = ctx.clock.now();
   const dispatchedAt = request.dispatchedAtMs;
-  const event = {
-    service: request.service,
-    outcome,
+  const timings = {
     attempts: request.attempts,
     queueWaitMs: (dispatchedAt ?? now) - request.receivedAtMs,
     serviceMs: dispatchedAt === undefined ? 0 : now - dispatchedAt,
+  };
+  const workerHex = request.worker?.idHex ?? request.lastWorkerHex;
+  const event = {
+    service: request.service,
+    outcome,
+    ...timings,
     ...(errorCode !== undefined && { errorCode }),
     ...(request.requestKey !== undefined && { requestId: request.requestKey }),
-    ...(request.worker !== undefined && { workerId: request.worker.idHex }),
+    ...(workerHex !== undefined && { workerId: workerHex }),
   };
+  // Built only when a line is logged: the replied path runs per request.
+  const fields = (): Record<string, unknown> => ({ ...correlation(request), outcome, ...timings });
   switch (outcome) {
     case RequestOutcome.REPLIED:
       ctx.counters.requestsReplied++;
@@ -123,18 +134,29 @@ export function finishRequest(
   }
   if (errorCode !== undefined) {
     const optedIn = request.tag?.acceptsErrorReplies === true;
-    ctx.log.info(
-      { requestSeq: request.seq, requestId: request.requestKey, peer: { service: request.service }, outcome, code: errorCode, errorReplySent: optedIn },
-      "request ended without a worker reply",
-    );
+    ctx.log.info({ ...fields(), code: errorCode, errorReplySent: optedIn }, "request ended without a worker reply");
     if (optedIn) {
       const body = encodeErrorReply({ code: errorCode, message: errorMessage ?? errorCode });
       ctx.send(encodeClientReply(request.envelope, request.serviceFrame, body));
     }
   } else if (ctx.config.log.requests) {
-    ctx.log.info({ requestSeq: request.seq, requestId: request.requestKey, peer: { service: request.service }, ...event }, "request done");
+    ctx.log.info(fields(), "request done");
   }
   ctx.events.emit("requestDone", event);
+}
+
+/**
+ * The fields every log line about a request carries: broker sequence number, the client's request id
+ * (when it sent one), the service (under `peer`, as it is peer-supplied) and the worker that holds or
+ * last held it.
+ */
+function correlation(request: RequestRecord): Record<string, unknown> {
+  return {
+    requestSeq: request.seq,
+    requestId: request.requestKey,
+    peer: { service: request.service },
+    worker: request.worker?.idHex ?? request.lastWorkerHex,
+  };
 }
 
 function firstIdle(service: ServiceRecord): WorkerRecord | undefined {

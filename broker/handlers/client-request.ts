@@ -31,7 +31,8 @@ export function handleClientRequest(ctx: BrokerContext, message: ClientRequest):
       held.envelope = message.envelope;
       held.tag = tag;
       ctx.counters.requestsDuplicate++;
-      ctx.log.debug({ requestSeq: held.seq, requestId: requestKey, attempt: tag?.attempt }, "duplicate request folded");
+      const worker = held.worker?.idHex ?? held.lastWorkerHex;
+      ctx.log.debug({ requestSeq: held.seq, requestId: requestKey, peer: { service: held.service }, worker, attempt: tag?.attempt }, "duplicate request folded");
       return;
     }
   }

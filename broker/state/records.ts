@@ -31,6 +31,8 @@ export interface RequestRecord extends QueueLinks<RequestRecord> {
   dispatchedAtMs: number | undefined;
   /** The worker holding it now. */
   worker: WorkerRecord | undefined;
+  /** Id (hex) of the last worker it was dispatched to, kept after that worker is gone, for logs and events. */
+  lastWorkerHex?: string;
 }
 
 /** A registered worker. */

@@ -71,10 +71,13 @@ export class RequestRegistry {
 
   /** Queued requests whose expiry is due, each once. */
   dueForExpiry(nowMs: number): RequestRecord[] {
-    return this.#expiry
-      .popDue(nowMs)
-      .filter((entry) => entry.item.queued && entry.item.expiresAtMs === entry.atMs)
-      .map((entry) => entry.item);
+    // A request re-queued after its worker died can have two live-looking entries with the same time
+    // (same deadline, or same clock reading): the Set keeps it from being expired twice.
+    const due = new Set<RequestRecord>();
+    for (const entry of this.#expiry.popDue(nowMs)) {
+      if (entry.item.queued && entry.item.expiresAtMs === entry.atMs) due.add(entry.item);
+    }
+    return [...due];
   }
 
   #rebuildExpiry(): void {

@@ -25,7 +25,8 @@ export class CliProcess {
 
   constructor(args: readonly string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}) {
     this.child = spawn(process.execPath, ["--import", "tsx", CLI_MAIN, ...args], {
-      env: { ...process.env, ...options.env },
+      // The metrics listener defaults to the fixed port 9555; tests must never use fixed ports.
+      env: { ...process.env, DOMO_METRICS_LISTEN: "127.0.0.1:0", ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     const collect = (stream: NodeJS.ReadableStream | null, into: string[]): void => {

@@ -11,7 +11,7 @@ export function frames(...parts: (string | Buffer | number[])[]): Buffer[] {
 
 /** Render frames as strings for assertions (latin1; one-byte command frames as \\xNN). */
 export function show(message: readonly Buffer[]): string[] {
-  return message.map((f) => (f.length === 1 && f[0]! < 0x20 ? `\\x0${f[0]!.toString(16)}` : f.toString("latin1")));
+  return message.map((f) => (f.length === 1 && f[0]! < 0x20 ? `\\x${f[0]!.toString(16).padStart(2, "0")}` : f.toString("latin1")));
 }
 
 /** A raw-frame peer. */
@@ -20,6 +20,7 @@ export class RawPeer {
   readonly #inbox: Buffer[][] = [];
   #wake: (() => void) | undefined;
   #sending: Promise<void> = Promise.resolve();
+  #ended = false;
   readonly #loop: Promise<void>;
 
   private constructor(socket: Dealer | Request) {
@@ -35,8 +36,8 @@ export class RawPeer {
   }
 
   /** A REQ connected to `endpoint`. */
-  static req(endpoint: string): RawPeer {
-    const socket = new Request({ linger: 0 });
+  static req(endpoint: string, routingId?: string): RawPeer {
+    const socket = new Request({ linger: 0, ...(routingId !== undefined && { routingId }) });
     socket.connect(endpoint);
     return new RawPeer(socket);
   }
@@ -56,6 +57,7 @@ export class RawPeer {
   async next(timeoutMs = 3000): Promise<Buffer[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.#inbox.length === 0) {
+      if (this.#ended) throw new Error("peer closed");
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`no message within ${timeoutMs} ms`);
       await new Promise<void>((resolve) => {
@@ -106,5 +108,8 @@ export class RawPeer {
     } catch {
       // closed
     }
+    // Wake a pending next() so it fails now instead of at its deadline (which would hold the process open).
+    this.#ended = true;
+    this.#wake?.();
   }
 }
