@@ -19,6 +19,9 @@ import { snapshot, type BrokerStats } from "./stats.js";
 import { RouterEndpoint, type SendFailure } from "./transport/router-endpoint.js";
 import { removeWorker } from "./worker-lifecycle.js";
 
+/** Slack on top of two tick periods before a late liveness pass counts as a stall of our own. */
+const STALL_GRACE_MS = 50;
+
 /** Options of {@link Broker.start}. */
 export interface BrokerOptions {
   /** Any subset of the config; the rest comes from the built-in defaults. */
@@ -80,7 +83,15 @@ export class Broker extends EventEmitter<BrokerEvents> {
       },
     );
     broker.#endpoint.received.catch((err: unknown) => broker.#log.error({ err }, "receive loop failed"));
-    broker.#timer = setInterval(() => livenessTick(broker.#ctx), tickIntervalMs(broker.#ctx));
+    const tickMs = tickIntervalMs(broker.#ctx);
+    let lastTickMs = broker.#ctx.clock.now();
+    broker.#timer = setInterval(() => {
+      const now = broker.#ctx.clock.now();
+      // A pass that comes far later than scheduled means this process stalled (GC, CPU starvation).
+      const stalled = now - lastTickMs > 2 * tickMs + STALL_GRACE_MS;
+      lastTickMs = now;
+      livenessTick(broker.#ctx, { purge: !stalled });
+    }, tickMs);
     broker.#timer.unref();
     broker.#log.info({ endpoints: broker.endpoints, heartbeat: config.heartbeat }, "broker bound");
     return broker;

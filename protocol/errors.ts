@@ -15,7 +15,6 @@ export const DecodeIssueCode = {
   BAD_FRAME_COUNT: "MDP_DECODE_BAD_FRAME_COUNT",
   WORKER_ENVELOPE: "MDP_DECODE_WORKER_ENVELOPE",
   MISSING_ADDRESS_DELIMITER: "MDP_DECODE_MISSING_ADDRESS_DELIMITER",
-  SERVICE_MISMATCH: "MDP_DECODE_SERVICE_MISMATCH",
 } as const;
 /** One of the decode issue codes. */
 export type DecodeIssueCode = (typeof DecodeIssueCode)[keyof typeof DecodeIssueCode];

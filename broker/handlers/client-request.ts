@@ -26,7 +26,9 @@ export function handleClientRequest(ctx: BrokerContext, message: ClientRequest):
 
   if (requestKey !== undefined) {
     const held = ctx.requests.byKey(requestKey);
-    if (held) {
+    // Fold only a true retry: same id, same service, same body. Request ids are chosen by clients, so
+    // two clients could pick the same one; those are different requests and both run.
+    if (held && held.service === message.service && sameFrames(held.body, message.body)) {
       // A retry of a request still queued or in flight: keep one copy, reply to the newest attempt.
       held.envelope = message.envelope;
       held.tag = tag;
@@ -75,6 +77,10 @@ export function handleClientRequest(ctx: BrokerContext, message: ClientRequest):
     }
   }
   route(ctx, service, request, false);
+}
+
+function sameFrames(a: readonly Buffer[], b: readonly Buffer[]): boolean {
+  return a.length === b.length && a.every((frame, i) => frame.equals(b[i]!));
 }
 
 function overLimit(ctx: BrokerContext, serviceQueued: number, bodyBytes: number): string | undefined {

@@ -16,12 +16,24 @@ export function tickIntervalMs(ctx: BrokerContext): number {
   return Math.min(ctx.config.heartbeat.intervalMs, 100);
 }
 
+/** Options of one pass. */
+export interface TickOptions {
+  /**
+   * False skips removing expired workers for this pass. The broker passes false right after its own
+   * event loop stalled: heartbeats that arrived meanwhile sit unread in the socket, and a purge now
+   * would expire live workers for the broker's pause, not theirs. The next pass purges as usual.
+   */
+  purge?: boolean;
+}
+
 /** Run one pass at the clock's current time. */
-export function livenessTick(ctx: BrokerContext): void {
+export function livenessTick(ctx: BrokerContext, options: TickOptions = {}): void {
   const now = ctx.clock.now();
   const intervalMs = ctx.config.heartbeat.intervalMs;
+  const purge = options.purge ?? true;
   for (const worker of ctx.workers.values()) {
     if (now >= worker.expiresAtMs) {
+      if (!purge) continue;
       removeWorker(ctx, worker, WorkerRemovalReason.EXPIRED);
     } else if (now - worker.lastSentAtMs >= intervalMs) {
       ctx.counters.heartbeatsSent++;
