@@ -3,10 +3,20 @@
  */
 import type { Command } from "commander";
 import { registerBrokerCommand } from "./broker.js";
+import { registerCallCommand } from "./call.js";
+import { registerStatusCommand } from "./status.js";
+import { registerUpCommand } from "./up.js";
+import { registerWorkerCommand } from "./worker.js";
 
 type Register = (program: Command) => void;
 
-const registrations: Register[] = [registerBrokerCommand];
+const registrations: Register[] = [
+  registerBrokerCommand,
+  registerCallCommand,
+  registerStatusCommand,
+  registerWorkerCommand,
+  registerUpCommand,
+];
 
 /** Attach every subcommand to the program. */
 export function registerCommands(program: Command): void {
