@@ -2,9 +2,12 @@
 """A plain MDP/0.1 client (ZeroMQ RFC 7), for interop tests. REQ socket by default, DEALER on request.
 
 Modes:
-  single call   --body TEXT / --body-hex HEX (repeatable, one frame each, in order; "" is an empty frame)
+  single call   --body TEXT / --body-hex HEX / --body-f64 X,Y,... (repeatable, one frame each, in order;
+                "" is an empty frame; --body-f64 packs the numbers as little-endian float64, struct '<d')
                 prints {"ok":..., "service":..., "frames":[...], "hex":[...], "code":...} and exits.
                 For mmi.* services "code" is the last reply frame (RFC 8: "200", "404", "501").
+                --decode-f64 adds "f64": every reply body frame after the first unpacked as little-endian
+                float64 (the binary matrix form: a header frame, then data frames).
   count         --count N --pattern mixed|single|multi|empty|large sends N requests one after the other,
                 checks every reply (header MDPC01, service echoed, body frames identical to the request,
                 after the transform the worker was told to apply: --expect-upper, --expect-prefix), and
@@ -20,12 +23,14 @@ Exit codes: 0 all replies correct, 1 a reply was wrong, 3 timeout, 4 interrupted
 2 usage error.
 
 Usage: mdp_client.py --endpoint tcp://127.0.0.1:PORT [--service echo] [--socket req|dealer]
-                     (--body B ... | --count N [--pattern mixed]) [--timeout-ms 5000] [--retries 0]
+                     (--body B ... | --count N [--pattern mixed]) [--decode-f64] [--timeout-ms 5000] [--retries 0]
                      [--expect-prefix P ...] [--expect-upper] [--envelope E ...]
 """
 
 import argparse
+import math
 import random
+import struct
 import sys
 
 import zmq
@@ -116,6 +121,21 @@ class Connection:
                 self.open()
 
 
+def f64_frame(text):
+    """--body-f64 "1,2.5,-3": the numbers packed as one frame of little-endian float64."""
+    values = [float(v) for v in text.split(",") if v.strip() != ""]
+    return struct.pack("<%dd" % len(values), *values)
+
+
+def f64_values(frame):
+    """A frame unpacked as little-endian float64 (non-finite values as text: JSON has no NaN); None if
+    its length is not a multiple of 8."""
+    if len(frame) % 8 != 0:
+        return None
+    values = struct.unpack("<%dd" % (len(frame) // 8), frame)
+    return [v if math.isfinite(v) else repr(v) for v in values]
+
+
 def body_for(pattern, index):
     """A deterministic request body (list of frames) for request number `index`."""
     rng = random.Random(index)
@@ -200,6 +220,8 @@ def run_single(connection, args, service, body):
     result["header"] = frame_text(frames[0])
     result["service"] = frame_text(frames[1])
     result.update(frames_json(frames[2:]))
+    if args.decode_f64:
+        result["f64"] = [f64_values(f) for f in frames[3:]]
     if service.startswith(MMI_PREFIX) and len(frames) > 2:
         result["code"] = frame_text(frames[-1])
     emit(result)
@@ -256,6 +278,11 @@ def main():
                         help="one body frame as UTF-8 text (repeatable; single-call mode)")
     parser.add_argument("--body-hex", dest="body", action="append", type=bytes.fromhex,
                         help="one body frame as hex (repeatable; single-call mode)")
+    parser.add_argument("--body-f64", dest="body", action="append", type=f64_frame,
+                        help="one body frame: comma-separated numbers as little-endian float64 (repeatable; "
+                             "write --body-f64=-1,2 when the first number is negative)")
+    parser.add_argument("--decode-f64", action="store_true",
+                        help="single call: also print reply body frames after the first as float64 lists")
     parser.add_argument("--count", type=int, default=None, help="number of requests (count mode)")
     parser.add_argument("--pattern", choices=("mixed", "single", "multi", "empty", "large"), default="mixed",
                         help="request bodies in count mode (default mixed)")
