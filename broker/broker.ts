@@ -11,7 +11,7 @@ import { systemClock, type Clock } from "./clock.js";
 import type { BrokerContext } from "./context.js";
 import { createBrokerContext, dispatchFrames, livenessTick, tickIntervalMs } from "./core.js";
 import type { BrokerEvents } from "./events.js";
-import { health } from "./handlers/mmi.js";
+import { BUILT_IN_MMI, health } from "./handlers/mmi.js";
 import { silentLogger } from "./logger.js";
 import { WorkerRemovalReason } from "./removal-reason.js";
 import { beginDrain, endAllWork } from "./shutdown.js";
@@ -110,6 +110,21 @@ export class Broker extends EventEmitter<BrokerEvents> {
   /** The facts mmi.health reports. */
   health(): Record<string, unknown> {
     return health(this.#ctx);
+  }
+
+  /**
+   * Answer an extra `mmi.*` service (8/MMI leaves the namespace to the broker). The built-in ones
+   * (`mmi.service`, `mmi.services`, `mmi.workers`, `mmi.health`) cannot be replaced. Returns a function
+   * that removes it again.
+   */
+  addMmiService(name: string, answer: (argument: string) => string): () => void {
+    if (!name.startsWith("mmi.") || BUILT_IN_MMI.has(name)) {
+      throw new RangeError(`addMmiService: '${name}' must start with "mmi." and not be one of ${[...BUILT_IN_MMI].join(", ")}`);
+    }
+    this.#ctx.mmiExtensions.set(name, answer);
+    return () => {
+      if (this.#ctx.mmiExtensions.get(name) === answer) this.#ctx.mmiExtensions.delete(name);
+    };
   }
 
   /**

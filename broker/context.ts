@@ -15,6 +15,9 @@ import type { RequestRegistry } from "./state/request-registry.js";
 import type { ServiceRegistry } from "./state/service-registry.js";
 import type { WorkerRegistry } from "./state/worker-registry.js";
 
+/** Answers one extra `mmi.*` service: gets the last body frame as text, returns the answer frame's text. */
+export type MmiExtension = (argument: string) => string;
+
 /** Broker run state. */
 export type BrokerStatus = "running" | "draining" | "closed";
 
@@ -31,6 +34,8 @@ export interface BrokerContext {
   readonly peerWarnings: RateLimitedLog;
   readonly startedAtMs: number;
   status: BrokerStatus;
+  /** Extra `mmi.*` services registered by the embedder (for example `mmi.status` by observability). */
+  readonly mmiExtensions: Map<string, MmiExtension>;
   /** Queue a message on the socket's writer; false when it was dropped (writer full). */
   send(frames: Buffer[]): boolean;
 }

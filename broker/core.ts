@@ -39,6 +39,7 @@ export function createBrokerContext(deps: CoreDeps): BrokerContext {
     peerWarnings: new RateLimitedLog(log, () => deps.clock.now()),
     startedAtMs: deps.clock.now(),
     status: "running",
+    mmiExtensions: new Map(),
     send: deps.send,
   };
 }

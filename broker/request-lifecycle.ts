@@ -53,19 +53,50 @@ export function route(ctx: BrokerContext, service: ServiceRecord, request: Reque
   else enqueue(ctx, service, request, atHead);
 }
 
-/** A worker is free: give it the head of its queue, or leave it on the idle list. */
+/**
+ * A worker is free: give it the head of its queue, or leave it on the idle list. Queued requests whose
+ * time is up are expired on the way instead of dispatched: the expiry pass runs on a tick, and a
+ * request whose client stopped waiting between two ticks must not be run (issue: "never dispatched").
+ */
 export function workerFree(ctx: BrokerContext, worker: WorkerRecord): void {
   ctx.workers.release(worker);
   // A non-empty queue means no other worker of this service is idle, so this one is the right taker.
-  const next = worker.service.queue.peek();
-  if (next) {
+  const queue = worker.service.queue;
+  const now = ctx.clock.now();
+  for (let next = queue.peek(); next; next = queue.peek()) {
     unqueue(ctx, worker.service, next);
+    if (now >= next.expiresAtMs) {
+      expire(ctx, next, worker.service.workers.size === 0, now);
+      continue;
+    }
     dispatch(ctx, worker, next);
+    return;
   }
+}
+
+/**
+ * End a request that left its queue because its time is up (its client deadline or
+ * `requests.queueTimeoutMs`), with the error reply that says which. The caller has unqueued it.
+ */
+export function expire(ctx: BrokerContext, request: RequestRecord, noWorkers: boolean, now: number): void {
+  const deadlinePassed = request.deadlineAtMs !== undefined && now >= request.deadlineAtMs;
+  const code = noWorkers && !deadlinePassed ? BrokerErrorCode.SERVICE_UNAVAILABLE : BrokerErrorCode.DEADLINE_EXCEEDED;
+  const queueTimeout = `requests.queueTimeoutMs (${ctx.config.requests.queueTimeoutMs} ms)`;
+  const message = noWorkers
+    ? `no worker for service '${request.service}' within ${deadlinePassed ? "the request deadline" : queueTimeout}`
+    : deadlinePassed
+      ? "the request deadline passed while it waited for a worker"
+      : `waited longer than ${queueTimeout} for a free worker`;
+  finishRequest(ctx, request, RequestOutcome.EXPIRED, code, message);
 }
 
 /** A worker died holding `request`: run it again at the head of its queue, or fail it. */
 export function recover(ctx: BrokerContext, request: RequestRecord): void {
+  if (request.deadlineAtMs !== undefined && ctx.clock.now() >= request.deadlineAtMs) {
+    // Its client has stopped waiting: running it again would be work nobody waits for.
+    finishRequest(ctx, request, RequestOutcome.EXPIRED, BrokerErrorCode.DEADLINE_EXCEEDED, "the worker holding the request died after its deadline had passed; not run again");
+    return;
+  }
   const policy = policyOf(ctx, request.service);
   const idempotent = policy.idempotent && (request.tag?.idempotent ?? true);
   if (!idempotent || request.attempts >= policy.maxAttempts) {

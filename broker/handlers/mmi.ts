@@ -17,12 +17,16 @@ const answers: Record<string, MmiAnswer> = {
   "mmi.health": (ctx) => JSON.stringify(health(ctx)),
 };
 
+/** Names of the MMI services the broker always answers itself. */
+export const BUILT_IN_MMI: ReadonlySet<string> = new Set(Object.keys(answers));
+
 /** Answer an mmi.* request. */
 export function handleMmi(ctx: BrokerContext, message: ClientRequest): void {
   ctx.counters.mmiRequests++;
   const last = message.body[message.body.length - 1];
   const argument = last === undefined ? "" : last.toString("latin1");
-  const answer = answers[message.service]?.(ctx, argument) ?? MmiStatus.NOT_IMPLEMENTED;
+  const answer =
+    answers[message.service]?.(ctx, argument) ?? ctx.mmiExtensions.get(message.service)?.(argument) ?? MmiStatus.NOT_IMPLEMENTED;
   const body = [...message.body.slice(0, -1), Buffer.from(answer, "utf8")];
   ctx.send(encodeClientReply(message.envelope, message.serviceFrame, body));
 }

@@ -5,10 +5,9 @@
  * @packageDocumentation
  */
 import { encodeBrokerHeartbeat } from "../../protocol/encode.js";
-import { BrokerErrorCode } from "../../protocol/error-reply.js";
 import type { BrokerContext } from "../context.js";
-import { finishRequest, sendToWorker, unqueue } from "../request-lifecycle.js";
-import { RequestOutcome, WorkerRemovalReason } from "../removal-reason.js";
+import { expire, sendToWorker, unqueue } from "../request-lifecycle.js";
+import { WorkerRemovalReason } from "../removal-reason.js";
 import { removeWorker } from "../worker-lifecycle.js";
 
 /** How often the pass runs: often enough for request deadlines, never slower than the heartbeat. */
@@ -43,15 +42,7 @@ export function livenessTick(ctx: BrokerContext, options: TickOptions = {}): voi
   for (const request of ctx.requests.dueForExpiry(now)) {
     const service = ctx.services.require(request.service);
     unqueue(ctx, service, request);
-    const noWorkers = service.workers.size === 0;
-    const deadlinePassed = request.deadlineAtMs !== undefined && now >= request.deadlineAtMs;
-    const code = noWorkers && !deadlinePassed ? BrokerErrorCode.SERVICE_UNAVAILABLE : BrokerErrorCode.DEADLINE_EXCEEDED;
-    const message = noWorkers
-      ? `no worker for service '${request.service}' within ${deadlinePassed ? "the request deadline" : `requests.queueTimeoutMs (${ctx.config.requests.queueTimeoutMs} ms)`}`
-      : deadlinePassed
-        ? "the request deadline passed while it waited for a worker"
-        : `waited longer than requests.queueTimeoutMs (${ctx.config.requests.queueTimeoutMs} ms) for a free worker`;
-    finishRequest(ctx, request, RequestOutcome.EXPIRED, code, message);
+    expire(ctx, request, service.workers.size === 0, now);
     ctx.services.releaseIfUnused(service);
   }
 }

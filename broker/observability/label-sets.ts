@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { DecodeIssueCode } from "../../protocol/errors.js";
+import { MESSAGE_TOO_LARGE } from "../handlers/oversized-message.js";
 import { RequestOutcome, WorkerRemovalReason } from "../removal-reason.js";
 
 /** The value for anything outside a fixed set. */
@@ -21,8 +22,8 @@ export const REQUEST_OUTCOMES = [
 /** `reason` of domo_workers_removed_total. */
 export const WORKER_REMOVAL_REASONS: readonly string[] = Object.values(WorkerRemovalReason);
 
-/** `reason` of domo_invalid_messages_total: the decode issue codes (docs/errors.md). */
-export const INVALID_MESSAGE_REASONS: readonly string[] = Object.values(DecodeIssueCode);
+/** `reason` of domo_invalid_messages_total: the decode issue codes and the size limit (docs/errors.md). */
+export const INVALID_MESSAGE_REASONS: readonly string[] = [...Object.values(DecodeIssueCode), MESSAGE_TOO_LARGE];
 
 /**
  * `reason` of domo_disconnects_sent_total: the labels the broker passes when it sends DISCONNECT

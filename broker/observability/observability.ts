@@ -54,6 +54,9 @@ export interface Observability {
   close(): Promise<void>;
 }
 
+/** The MMI service that answers with the status report (docs/protocol.md §4). */
+export const MMI_STATUS = "mmi.status";
+
 /**
  * Attach metrics to `broker` and start the HTTP listener. Rejects with MetricsListenError when the
  * address cannot be used; the broker is left running either way.
@@ -132,11 +135,16 @@ export async function startObservability(broker: Broker, options: ObservabilityO
   const status = (): StatusReport =>
     buildStatusReport({ stats: broker.stats(), endpoints: broker.endpoints, ready: ready(), labels, activity, nowMs: now() });
 
+  // The same report over MDP, for `domo status` and for operators without HTTP access. The per-second
+  // history is left out: it feeds the page's charts and would make every MMI reply tens of KB.
+  const removeMmiStatus = broker.addMmiService(MMI_STATUS, () => JSON.stringify({ ...status(), history: undefined }));
+
   let server: ObservabilityServer;
   try {
     server = await ObservabilityServer.listen(options.listen ?? broker.config.metrics.listen, { metrics: () => metrics.render(), ready, status }, log);
   } catch (err) {
     detach();
+    removeMmiStatus();
     throw err;
   }
   listening = true;
@@ -165,6 +173,7 @@ export async function startObservability(broker: Broker, options: ObservabilityO
         listening = false;
         clearInterval(sampleTimer);
         detach();
+        removeMmiStatus();
         await server.close();
       })();
       return closing;
