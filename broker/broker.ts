@@ -59,7 +59,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
       clock,
       logger,
       events: this,
-      send: (frames) => this.#endpoint?.send(frames) ?? false,
+      send: (frames, essential) => this.#endpoint?.send(frames, essential) ?? false,
     });
   }
 
@@ -90,11 +90,31 @@ export class Broker extends EventEmitter<BrokerEvents> {
       // A pass that comes far later than scheduled means this process stalled (GC, CPU starvation).
       const stalled = now - lastTickMs > 2 * tickMs + STALL_GRACE_MS;
       lastTickMs = now;
-      livenessTick(broker.#ctx, { purge: !stalled });
+      try {
+        livenessTick(broker.#ctx, { purge: !stalled });
+      } catch (err) {
+        broker.#log.error({ err }, "bug: liveness pass threw");
+      }
     }, tickMs);
     broker.#timer.unref();
     broker.#log.info({ endpoints: broker.endpoints, heartbeat: config.heartbeat }, "broker bound");
     return broker;
+  }
+
+  /**
+   * Events are observability hooks: a listener that throws is logged and ignored, because the state
+   * change it observes is half-done at that point and must complete (the request is already answered).
+   */
+  override emit<E extends EventEmitter.EventNames<BrokerEvents>>(
+    event: E,
+    ...args: EventEmitter.EventArgs<BrokerEvents, E>
+  ): boolean {
+    try {
+      return super.emit(event, ...args);
+    } catch (err) {
+      this.#log.error({ err, event }, "a broker event listener threw; ignored");
+      return true;
+    }
   }
 
   /** Bound endpoints with real ports (a `tcp://…:*` bind shows the port it got). */
@@ -129,9 +149,10 @@ export class Broker extends EventEmitter<BrokerEvents> {
 
   /**
    * Stop taking requests, let queued and in-flight ones finish for up to `timeoutMs`, then close.
-   * New requests meanwhile are refused (DOMO_DRAINING to SDK clients).
+   * New requests meanwhile are refused (DOMO_DRAINING to SDK clients). `beforeClose` runs after the
+   * wait and before the workers are sent DISCONNECT (`domo up` stops its in-process workers there).
    */
-  async drain(timeoutMs = this.config.shutdown.drainTimeoutMs): Promise<void> {
+  async drain(timeoutMs = this.config.shutdown.drainTimeoutMs, beforeClose?: () => Promise<void>): Promise<void> {
     beginDrain(this.#ctx);
     const deadline = Date.now() + timeoutMs;
     if (this.#ctx.requests.heldCount > 0) {
@@ -147,6 +168,7 @@ export class Broker extends EventEmitter<BrokerEvents> {
         this.on("requestDone", check);
       });
     }
+    await beforeClose?.();
     await this.close();
   }
 

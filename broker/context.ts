@@ -36,8 +36,12 @@ export interface BrokerContext {
   status: BrokerStatus;
   /** Extra `mmi.*` services registered by the embedder (for example `mmi.status` by observability). */
   readonly mmiExtensions: Map<string, MmiExtension>;
-  /** Queue a message on the socket's writer; false when it was dropped (writer full). */
-  send(frames: Buffer[]): boolean;
+  /**
+   * Queue a message on the socket's writer; false when it was dropped (writer full). `essential`
+   * messages (REQUEST to a worker, any reply to a client for a held request) are never dropped for the
+   * writer limit; heartbeats, DISCONNECTs and MMI answers may be.
+   */
+  send(frames: Buffer[], essential?: boolean): boolean;
 }
 
 /** The policy of a service: its own config entry over `serviceDefaults`. */

@@ -20,7 +20,7 @@ export interface CoreDeps {
   config: BrokerConfig;
   clock: Clock;
   logger: Logger;
-  send: (frames: Buffer[]) => boolean;
+  send: (frames: Buffer[], essential?: boolean) => boolean;
   events?: EventEmitter<BrokerEvents>;
 }
 

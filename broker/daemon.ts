@@ -19,7 +19,7 @@ export interface DaemonOptions {
   stderr?: NodeJS.WritableStream;
   /** Called once the broker is bound (tests, `domo up`). */
   onStarted?: (broker: Broker, logger: Logger) => void | Promise<void>;
-  /** Extra work to stop before the broker closes (e.g. in-process workers). */
+  /** Extra work to stop after the drain wait, before the broker closes (e.g. in-process workers). */
   onStopping?: () => Promise<void>;
 }
 
@@ -76,8 +76,8 @@ export async function runBrokerDaemon(options: DaemonOptions = {}): Promise<numb
   // Not ready from the first signal on, so load balancers stop sending before the drain begins.
   observability?.markNotReady();
   logger.info({ signal, drainTimeoutMs: loaded.config.shutdown.drainTimeoutMs }, "shutting down");
-  await options.onStopping?.();
-  await broker.drain();
+  // Refuse new requests first; in-process workers (domo up) keep serving what is held until it is done.
+  await broker.drain(undefined, options.onStopping);
   await observability?.close();
   process.off("SIGINT", forceExit);
   process.off("SIGTERM", forceExit);

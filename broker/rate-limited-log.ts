@@ -25,6 +25,11 @@ export class RateLimitedLog {
 
   /** Log `fields` at warn unless this (peer, code) was logged within the window. */
   warn(peer: string, code: string, fields: Record<string, unknown>, message: string): void {
+    this.log("warn", peer, code, fields, message);
+  }
+
+  /** Log `fields` at `level` unless this (key, code) was logged within the window. */
+  log(level: "info" | "warn", peer: string, code: string, fields: Record<string, unknown>, message: string): void {
     const key = `${peer}\u0000${code}`;
     const now = this.#now();
     const entry = this.#seen.get(key);
@@ -34,6 +39,6 @@ export class RateLimitedLog {
     }
     if (this.#seen.size >= MAX_KEYS) this.#seen.clear();
     this.#seen.set(key, { lastMs: now, suppressed: 0 });
-    this.#log.warn({ ...fields, code, suppressedSinceLast: entry?.suppressed ?? 0 }, message);
+    this.#log[level]({ ...fields, code, suppressedSinceLast: entry?.suppressed ?? 0 }, message);
   }
 }

@@ -10,9 +10,9 @@ import { RequestOutcome } from "./removal-reason.js";
 import type { RequestRecord, ServiceRecord, WorkerRecord } from "./state/records.js";
 
 /** Send to a worker, remembering when, so heartbeats are only sent on otherwise silent links. */
-export function sendToWorker(ctx: BrokerContext, worker: WorkerRecord, frames: Buffer[]): void {
+export function sendToWorker(ctx: BrokerContext, worker: WorkerRecord, frames: Buffer[], essential = false): void {
   worker.lastSentAtMs = ctx.clock.now();
-  ctx.send(frames);
+  ctx.send(frames, essential);
 }
 
 /** Hand a request to an idle worker. */
@@ -22,7 +22,7 @@ export function dispatch(ctx: BrokerContext, worker: WorkerRecord, request: Requ
   request.dispatchedAtMs = ctx.clock.now();
   request.lastWorkerHex = worker.idHex;
   // 7/MDP carries exactly one address frame to the worker; the full envelope stays in this record.
-  sendToWorker(ctx, worker, encodeWorkerRequest(worker.id, request.envelope[0]!, request.body));
+  sendToWorker(ctx, worker, encodeWorkerRequest(worker.id, request.envelope[0]!, request.body), true);
 }
 
 /** Put a request in its service queue (at the head when it is being re-run) and schedule its expiry. */
@@ -32,7 +32,7 @@ export function enqueue(ctx: BrokerContext, service: ServiceRecord, request: Req
   request.expiresAtMs = request.deadlineAtMs === undefined ? queueExpiry : Math.min(queueExpiry, request.deadlineAtMs);
   if (atHead) service.queue.unshift(request);
   else service.queue.push(request);
-  service.queuedBytes += request.bodyBytes;
+  service.queuedBytes += request.sizeBytes;
   ctx.requests.queued(request);
   warnAtSoftLimit(ctx, service);
 }
@@ -40,7 +40,7 @@ export function enqueue(ctx: BrokerContext, service: ServiceRecord, request: Req
 /** Take a request out of its queue (dispatch or expiry). */
 export function unqueue(ctx: BrokerContext, service: ServiceRecord, request: RequestRecord): void {
   service.queue.remove(request);
-  service.queuedBytes -= request.bodyBytes;
+  service.queuedBytes -= request.sizeBytes;
   ctx.requests.unqueued(request);
   const soft = ctx.config.requests.maxQueuedPerService * ctx.config.requests.softLimitRatio;
   if (service.softLimitWarned && service.queue.size < soft) service.softLimitWarned = false;
@@ -165,10 +165,12 @@ export function finishRequest(
   }
   if (errorCode !== undefined) {
     const optedIn = request.tag?.acceptsErrorReplies === true;
-    ctx.log.info({ ...fields(), code: errorCode, errorReplySent: optedIn }, "request ended without a worker reply");
+    // One line per code per window (with a count of the rest): under a flood or an outage every
+    // request ends this way, and the counters and metrics carry the totals.
+    ctx.peerWarnings.log("info", "request-end", errorCode, { ...fields(), errorReplySent: optedIn }, "request ended without a worker reply");
     if (optedIn) {
       const body = encodeErrorReply({ code: errorCode, message: errorMessage ?? errorCode });
-      ctx.send(encodeClientReply(request.envelope, request.serviceFrame, body));
+      ctx.send(encodeClientReply(request.envelope, request.serviceFrame, body), true);
     }
   } else if (ctx.config.log.requests) {
     ctx.log.info(fields(), "request done");

@@ -206,6 +206,10 @@ export class Connection {
     // 7/MDP: exactly one READY per socket, and never another on it.
     writer.push(encodeReady(service));
     link.heartbeatTimer = setInterval(() => this.#tick(link), heartbeatIntervalMs);
+    // socket.events exists for every transport; only connection-oriented ones (tcp, ipc) report it.
+    socket.events.on("disconnect", () => {
+      if (!link.closed) this.#lose(link, DisconnectReason.TRANSPORT_LOST);
+    });
     void this.#receive(link);
     log.debug({ endpoint: broker }, "connected: READY sent");
     this.#host.events.emit("connected", { slot: this.slot, routingId, endpoint: broker });
@@ -348,7 +352,8 @@ export class Connection {
     }
     // After DISCONNECT from a broker that had accepted us (typically: it restarted), re-register at once;
     // a broker that rejects us straight away, or silence, gets the backoff.
-    const delayMs = reason === DisconnectReason.BROKER_DISCONNECT && link.healthy ? 0 : this.#backoff.next();
+    const quickRetry = reason === DisconnectReason.BROKER_DISCONNECT || reason === DisconnectReason.TRANSPORT_LOST;
+    const delayMs = quickRetry && link.healthy ? 0 : this.#backoff.next();
     this.#host.counters.reconnects += 1;
     link.log.info({ reason, reconnectDelayMs: delayMs }, "disconnected; reconnecting");
     this.#host.events.emit("disconnected", { slot: this.slot, routingId: link.routingId, reason, reconnectDelayMs: delayMs });

@@ -10,6 +10,13 @@ export const DisconnectReason = {
   BROKER_DISCONNECT: "broker-disconnect",
   /** Nothing arrived from the broker for liveness x interval: it is considered dead. */
   BROKER_SILENT: "broker-silent",
+  /**
+   * The transport connection to the broker dropped (TCP reset, broker process gone). libzmq would
+   * reconnect the same socket by itself, but a REQUEST or REPLY lost in the gap would leave the broker
+   * believing this worker busy forever; a new socket (new identity) makes the broker expire the old
+   * one and re-run its request.
+   */
+  TRANSPORT_LOST: "transport-lost",
   /** A socket operation failed; the slot starts over on a new socket. */
   SOCKET_ERROR: "socket-error",
   /** The worker is stopping. */

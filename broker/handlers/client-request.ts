@@ -25,7 +25,7 @@ export function handleClientRequest(ctx: BrokerContext, message: ClientRequest):
   const requestKey = tag?.requestId.toString("hex");
 
   if (requestKey !== undefined) {
-    const held = ctx.requests.byKey(requestKey);
+    const held = ctx.requests.byKey(message.service, requestKey);
     // Fold only a true retry: same id, same service, same body. Request ids are chosen by clients, so
     // two clients could pick the same one; those are different requests and both run.
     if (held && held.service === message.service && sameFrames(held.body, message.body)) {
@@ -40,15 +40,18 @@ export function handleClientRequest(ctx: BrokerContext, message: ClientRequest):
   }
 
   const now = ctx.clock.now();
-  let bodyBytes = 0;
-  for (const frame of message.body) bodyBytes += frame.length;
+  // The whole message counts against requests.maxQueuedBytes: a peer could otherwise park its bulk in
+  // envelope frames or the service name.
+  let sizeBytes = message.serviceFrame.length;
+  for (const frame of message.body) sizeBytes += frame.length;
+  for (const frame of message.envelope) sizeBytes += frame.length;
   const request: RequestRecord = {
     seq: ctx.requests.nextSeq(),
     service: message.service,
     serviceFrame: message.serviceFrame,
     envelope: message.envelope,
     body: message.body,
-    bodyBytes,
+    sizeBytes,
     tag,
     requestKey,
     receivedAtMs: now,
@@ -69,7 +72,7 @@ export function handleClientRequest(ctx: BrokerContext, message: ClientRequest):
   }
   const service = ctx.services.require(message.service);
   if (service.idle.size === 0) {
-    const limit = overLimit(ctx, service.queue.size, bodyBytes);
+    const limit = overLimit(ctx, service.queue.size, sizeBytes);
     if (limit) {
       ctx.services.releaseIfUnused(service);
       finishRequest(ctx, request, RequestOutcome.REJECTED, BrokerErrorCode.OVERLOADED, `queue full: ${limit}`);
@@ -83,10 +86,10 @@ function sameFrames(a: readonly Buffer[], b: readonly Buffer[]): boolean {
   return a.length === b.length && a.every((frame, i) => frame.equals(b[i]!));
 }
 
-function overLimit(ctx: BrokerContext, serviceQueued: number, bodyBytes: number): string | undefined {
+function overLimit(ctx: BrokerContext, serviceQueued: number, sizeBytes: number): string | undefined {
   const { maxQueuedPerService, maxQueuedTotal, maxQueuedBytes } = ctx.config.requests;
   if (serviceQueued >= maxQueuedPerService) return `service has ${serviceQueued} queued (requests.maxQueuedPerService)`;
   if (ctx.requests.queuedCount >= maxQueuedTotal) return `broker has ${ctx.requests.queuedCount} queued (requests.maxQueuedTotal)`;
-  if (ctx.requests.queuedBytes + bodyBytes > maxQueuedBytes) return `queued bytes would pass requests.maxQueuedBytes (${maxQueuedBytes})`;
+  if (ctx.requests.queuedBytes + sizeBytes > maxQueuedBytes) return `queued bytes would pass requests.maxQueuedBytes (${maxQueuedBytes})`;
   return undefined;
 }

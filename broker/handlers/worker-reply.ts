@@ -26,7 +26,7 @@ export function handleWorkerReply(ctx: BrokerContext, message: WorkerReply, send
     return;
   }
   refreshLiveness(ctx, worker);
-  ctx.send(encodeClientReply(request.envelope, request.serviceFrame, message.body));
+  ctx.send(encodeClientReply(request.envelope, request.serviceFrame, message.body), true);
   finishRequest(ctx, request, RequestOutcome.REPLIED);
   workerFree(ctx, worker);
 }

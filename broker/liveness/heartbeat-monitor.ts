@@ -6,6 +6,7 @@
  */
 import { encodeBrokerHeartbeat } from "../../protocol/encode.js";
 import type { BrokerContext } from "../context.js";
+import type { WorkerRecord } from "../state/records.js";
 import { expire, sendToWorker, unqueue } from "../request-lifecycle.js";
 import { WorkerRemovalReason } from "../removal-reason.js";
 import { removeWorker } from "../worker-lifecycle.js";
@@ -30,15 +31,19 @@ export function livenessTick(ctx: BrokerContext, options: TickOptions = {}): voi
   const now = ctx.clock.now();
   const intervalMs = ctx.config.heartbeat.intervalMs;
   const purge = options.purge ?? true;
+  const expired: WorkerRecord[] = [];
   for (const worker of ctx.workers.values()) {
     if (now >= worker.expiresAtMs) {
-      if (!purge) continue;
-      removeWorker(ctx, worker, WorkerRemovalReason.EXPIRED);
+      if (purge) expired.push(worker);
     } else if (now - worker.lastSentAtMs >= intervalMs) {
       ctx.counters.heartbeatsSent++;
       sendToWorker(ctx, worker, encodeBrokerHeartbeat(worker.id));
     }
   }
+  // Take every expired worker off its idle list first: a busy one's request is re-run at once, and
+  // must not be handed to another worker this same pass is about to remove.
+  for (const worker of expired) worker.service.idle.delete(worker.idHex);
+  for (const worker of expired) removeWorker(ctx, worker, WorkerRemovalReason.EXPIRED);
   for (const request of ctx.requests.dueForExpiry(now)) {
     const service = ctx.services.require(request.service);
     unqueue(ctx, service, request);

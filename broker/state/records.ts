@@ -14,8 +14,8 @@ export interface RequestRecord extends QueueLinks<RequestRecord> {
   /** The client's return envelope, routing id first. Replaced when a duplicate retry arrives. */
   envelope: readonly Buffer[];
   readonly body: readonly Buffer[];
-  /** Body size, counted against the byte bound while queued. */
-  readonly bodyBytes: number;
+  /** Size of the whole message (envelope, service, body), counted against the byte bound while queued. */
+  readonly sizeBytes: number;
   /** The SDK request tag, when the client sent one (docs/protocol.md, Extension 1). */
   tag: RequestTag | undefined;
   /** Request id as hex: the duplicate-detection key. */

@@ -35,38 +35,39 @@ export class RequestRegistry {
     return this.#nextSeq++;
   }
 
-  /** The held request with this request id, if any. */
-  byKey(key: string): RequestRecord | undefined {
-    return this.#byKey.get(key);
+  /** The held request of `service` with this request id, if any. */
+  byKey(service: string, key: string): RequestRecord | undefined {
+    return this.#byKey.get(indexKey(service, key));
   }
 
   /** Start holding a request. */
   hold(request: RequestRecord): void {
     this.#held++;
-    if (request.requestKey !== undefined) this.#byKey.set(request.requestKey, request);
+    if (request.requestKey !== undefined) this.#byKey.set(indexKey(request.service, request.requestKey), request);
   }
 
   /** Stop holding a request (it ended). */
   release(request: RequestRecord): void {
     this.#held--;
-    if (request.requestKey !== undefined && this.#byKey.get(request.requestKey) === request) {
-      this.#byKey.delete(request.requestKey);
-    }
+    if (request.requestKey === undefined) return;
+    const key = indexKey(request.service, request.requestKey);
+    if (this.#byKey.get(key) === request) this.#byKey.delete(key);
   }
 
   /** Account for a request entering a queue and schedule its expiry. */
   queued(request: RequestRecord): void {
     this.#queuedCount++;
-    this.#queuedBytes += request.bodyBytes;
+    this.#queuedBytes += request.sizeBytes;
     this.#expiry.push(request.expiresAtMs, request);
-    // Entries of requests that left their queue stay in the heap until due; rebuild when they dominate.
-    if (this.#expiry.size > 4 * this.#queuedCount + 1024) this.#rebuildExpiry();
+    // Entries of requests that left their queue stay in the heap until due, and keep the finished
+    // request (and its body) reachable: rebuild once they outnumber the live ones. Amortised O(log n).
+    if (this.#expiry.size > 2 * this.#queuedCount + 64) this.#rebuildExpiry();
   }
 
   /** Account for a request leaving a queue. */
   unqueued(request: RequestRecord): void {
     this.#queuedCount--;
-    this.#queuedBytes -= request.bodyBytes;
+    this.#queuedBytes -= request.sizeBytes;
   }
 
   /** Queued requests whose expiry is due, each once. */
@@ -87,4 +88,9 @@ export class RequestRegistry {
     }
     for (const request of live) this.#expiry.push(request.expiresAtMs, request);
   }
+}
+
+/** Request ids are chosen by clients: the same id for two services is two requests. */
+function indexKey(service: string, requestKey: string): string {
+  return `${service}\u0000${requestKey}`;
 }

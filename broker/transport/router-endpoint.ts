@@ -10,6 +10,9 @@
  * - `maxMessageSize`: libzmq drops the connection of a peer that sends more, so one oversized message
  *   cannot exhaust memory.
  * - `linger`: bounded, so close() returns and the process exits even with peers gone.
+ * - `handover = true`: a peer that reconnects with the routing id it set itself (the worker SDK does)
+ *   takes the id over at once; without it libzmq would refuse the new connection while the old pipe
+ *   lingers, and the worker would look alive (heartbeats) yet be unreachable.
  * - high-water marks per peer, from config.
  * @packageDocumentation
  */
@@ -81,6 +84,7 @@ export class RouterEndpoint {
   ): Promise<RouterEndpoint> {
     const socket = new Router({
       mandatory: true,
+      handover: true,
       sendTimeout: 0,
       linger: options.lingerMs,
       maxMessageSize: options.maxMessageBytes,
@@ -113,9 +117,13 @@ export class RouterEndpoint {
     return this.#queue.length - this.#head;
   }
 
-  /** Queue a message; false (and counted) when the queue is full or the socket closed. */
-  send(frames: Buffer[]): boolean {
-    if (this.#closed || this.pending >= this.#limit) {
+  /**
+   * Queue a message; false (and counted) when the queue is full or the socket closed. `essential`
+   * messages (a REQUEST to a worker, a reply to a client) skip the limit: there is at most one per
+   * request held, so they are bounded by the request bounds, and dropping one would strand a request.
+   */
+  send(frames: Buffer[], essential = false): boolean {
+    if (this.#closed || (!essential && this.pending >= this.#limit)) {
       this.#dropped++;
       return false;
     }

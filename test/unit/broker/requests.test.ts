@@ -119,15 +119,16 @@ describe("broker core: queue bounds", () => {
     assert.equal(stats.queued, 3);
   });
 
-  it("rejects a request whose body would pass maxQueuedBytes", () => {
-    const d = new CoreDriver({ requests: { maxQueuedBytes: 10 } });
-    d.request("C1", "svc", "123456");
-    d.taggedRequest("C2", { requestId: "big" }, "svc", "abcdef");
+  it("rejects a request whose size (envelope, service and body) would pass maxQueuedBytes", () => {
+    // Sizes count the whole message: routing id "C1" (2) + service "svc" (3) + body.
+    const d = new CoreDriver({ requests: { maxQueuedBytes: 20 } });
+    d.request("C1", "svc", "123456"); // 11 bytes
+    d.taggedRequest("C2", { requestId: "big" }, "svc", "abcdef"); // the tag alone passes the bound
     assert.equal(errorCode(d.takeFor("C2")[0]!), "DOMO_OVERLOADED");
-    d.request("C3", "svc", "1234"); // exactly at the bound
+    d.request("C3", "svc", "1234"); // 9 bytes: exactly at the bound
     const stats = d.stats();
     assert.equal(stats.queued, 2);
-    assert.equal(stats.queuedBytes, 10);
+    assert.equal(stats.queuedBytes, 20);
   });
 });
 
