@@ -17,6 +17,15 @@ const program = new Command("domo")
     process.exit(err.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE);
   });
 
+// A reader that went away (`domo call ... | head -c 100`) is not a failure of ours: leave quietly with the
+// exit code already decided (0 if none), as other Unix tools do, instead of crashing on an unhandled EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    process.exit(typeof process.exitCode === "number" ? process.exitCode : ExitCode.OK);
+  });
+}
+
 registerCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

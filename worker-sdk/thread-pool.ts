@@ -184,7 +184,10 @@ export class ThreadPool<TIn = unknown, TOut = unknown> {
       this.#crashed += 1;
       const task = slot.task;
       slot.task = undefined;
-      if (task !== undefined) this.#settle(task, new ThreadCrashedError("a pool thread crashed while running the task", { cause }));
+      // The cause goes into the message too: with the default silent logger it is the only clue the
+      // caller (and, through the error reply, the client) gets, e.g. a task script that failed to load.
+      const why = cause instanceof Error ? cause.message : String(cause);
+      if (task !== undefined) this.#settle(task, new ThreadCrashedError(`a pool thread crashed while running the task: ${why}`, { cause }));
       this.#pump();
     };
     thread.on("error", lost);

@@ -2,6 +2,7 @@
  * Every `domo` subcommand. A new command is a file in this folder plus one line here.
  */
 import type { Command } from "commander";
+import { registerBenchCommand } from "./bench.js";
 import { registerBrokerCommand } from "./broker.js";
 import { registerCallCommand } from "./call.js";
 import { registerStatusCommand } from "./status.js";
@@ -16,6 +17,7 @@ const registrations: Register[] = [
   registerStatusCommand,
   registerWorkerCommand,
   registerUpCommand,
+  registerBenchCommand,
 ];
 
 /** Attach every subcommand to the program. */

@@ -5,10 +5,19 @@
  * latency percentiles over the broker's last minute.
  */
 import { Option, type Command } from "commander";
-import { Client } from "../../client-sdk/client.js";
+import type { Client } from "../../client-sdk/client.js";
 import { replyJson, replyText } from "../../client-sdk/body.js";
 import { ExitCode } from "../exit-codes.js";
-import { brokerOption, CLI_DEFAULT_TIMEOUT_MS, describeError, exitCodeForError, parseCount, parseMs } from "./call.js";
+import {
+  brokerOption,
+  brokerSilentError,
+  CLI_DEFAULT_TIMEOUT_MS,
+  connectClient,
+  describeError,
+  exitCodeForError,
+  parseCount,
+  parseMs,
+} from "./call.js";
 
 interface StatusFlags {
   broker: string;
@@ -171,7 +180,13 @@ export function formatStatus(snapshot: StatusSnapshot): string {
 }
 
 async function runStatus(flags: StatusFlags): Promise<ExitCode> {
-  const client = new Client({ endpoint: flags.broker, timeoutMs: flags.timeout, retries: flags.retries });
+  let client: Client;
+  try {
+    client = connectClient({ endpoint: flags.broker, timeoutMs: flags.timeout, retries: flags.retries });
+  } catch (err) {
+    process.stderr.write(`domo status: ${describeError(err)}\n`);
+    return exitCodeForError(err);
+  }
   let stop = false;
   let wake: (() => void) | undefined;
   const onSignal = (): void => {
@@ -199,7 +214,8 @@ async function runStatus(flags: StatusFlags): Promise<ExitCode> {
       });
       if (stop) return ExitCode.OK;
     }
-  } catch (err) {
+  } catch (caught) {
+    const err = brokerSilentError(caught, "asked mmi.services, mmi.workers, mmi.health and mmi.status");
     process.stderr.write(`domo status: ${describeError(err)}\n`);
     return exitCodeForError(err);
   } finally {
@@ -222,7 +238,8 @@ export function registerStatusCommand(program: Command): void {
     .addOption(new Option("-i, --interval <ms>", "refresh interval").argParser(parseMs).default(2000))
     .addHelpText(
       "after",
-      `\nExit codes: ${ExitCode.OK} ok, ${ExitCode.TIMEOUT} the broker did not answer, ${ExitCode.FAILURE} anything else.`,
+      `\nExit codes: ${ExitCode.OK} ok, ${ExitCode.USAGE} bad command line (flags, --broker), ` +
+        `${ExitCode.TIMEOUT} the broker did not answer, ${ExitCode.FAILURE} anything else.`,
     )
     .action(async (flags: StatusFlags) => {
       process.exitCode = await runStatus(flags);

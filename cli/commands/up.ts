@@ -78,7 +78,9 @@ export function registerUpCommand(program: Command): void {
           `domo up: ${flags.workers} "${MATRIX_SERVICE}" worker${flags.workers === 1 ? "" : "s"} in this process -> ${endpoint} ` +
             `(${threads} compute thread${threads === 1 ? "" : "s"}; heartbeat ${intervalMs} ms x ${liveness})\n`,
         );
-        out.write(`domo up: try  domo call matrix '{"op":"multiply","a":[[1,2],[3,4]],"b":[[5],[6]]}' --broker ${endpoint}\n`);
+        // Started by `npm start` in domo's own checkout, `domo` is not on PATH: show the npm script there.
+        const domo = process.env["npm_package_name"] === "domo" ? "npm run -s domo --" : "domo";
+        out.write(`domo up: try  ${domo} call matrix '{"op":"multiply","a":[[1,2],[3,4]],"b":[[5],[6]]}' --broker ${endpoint}\n`);
         out.write("domo up: Ctrl-C (SIGINT) or SIGTERM stops everything\n");
       };
       const stopping = async (): Promise<void> => {

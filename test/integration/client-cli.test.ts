@@ -3,18 +3,23 @@
  * broker and scripted workers: replies on stdout, exit codes from cli/exit-codes.ts.
  */
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ExitCode } from "../../cli/exit-codes.js";
 import { Client } from "../../client-sdk/index.js";
-import { CliProcess } from "../helpers/cli-process.js";
+import { CLI_MAIN, CliProcess } from "../helpers/cli-process.js";
 import { startTestBroker, startTestWorker, unusedTcpEndpoint, type CleanupScope } from "../helpers/client-fixtures.js";
 import { waitFor } from "../helpers/wait.js";
 
-async function domo(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string; output: string }> {
-  const proc = new CliProcess(args, input === undefined ? {} : { input });
+async function domo(
+  args: string[],
+  input?: string,
+  env?: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string; output: string }> {
+  const proc = new CliProcess(args, { ...(input !== undefined && { input }), ...(env !== undefined && { env }) });
   try {
     const exit = await proc.waitForExit(20_000);
     return { code: exit.code, stdout: proc.stdoutLines.join("\n"), stderr: proc.stderrLines.join("\n"), output: proc.output() };
@@ -103,15 +108,63 @@ describe("domo call / domo status", () => {
     assert.ok(r.stderr.includes("MDP_ERR_TIMEOUT") && r.stderr.includes("2 attempt") && r.stderr.includes(endpoint), r.output);
   });
 
-  it("call: no broker at all exits 5 (TIMEOUT)", async () => {
+  it("call: no broker at all exits 5 (TIMEOUT), naming the broker rather than mmi.service", async () => {
     const nowhere = await unusedTcpEndpoint();
     const r = await domo(["call", "echo", "x", "--timeout", "100", "--retries", "0", "--broker", nowhere]);
     assert.equal(r.code, ExitCode.TIMEOUT, r.output);
+    // The failing step is the CLI's own mmi.service check: the line names the broker, not that service.
+    assert.ok(r.stderr.includes(nowhere) && !r.stderr.includes('service "mmi.service"'), r.output);
   });
 
   it("call: a bad flag value exits 2 (USAGE)", async () => {
     const r = await domo(["call", "echo", "x", "--timeout", "soon"]);
     assert.equal(r.code, ExitCode.USAGE, r.output);
+  });
+
+  it("call and status: an invalid --broker exits 2 (USAGE), as for domo worker", async () => {
+    // Not an endpoint at all (refused while parsing), and one only libzmq refuses (no port).
+    for (const broker of ["notanendpoint", "tcp://127.0.0.1"]) {
+      const call = await domo(["call", "echo", "x", "--broker", broker]);
+      assert.equal(call.code, ExitCode.USAGE, call.output);
+      const status = await domo(["status", "--once", "--broker", broker]);
+      assert.equal(status.code, ExitCode.USAGE, status.output);
+    }
+    const fromEnv = await domo(["call", "echo", "x"], undefined, { DOMO_BROKER: "notanendpoint" });
+    assert.equal(fromEnv.code, ExitCode.USAGE, fromEnv.output);
+  });
+
+  it("call: an @file that cannot be read exits 2 (USAGE), naming the file", async () => {
+    const missing = join(mkdtempSync(join(tmpdir(), "domo-call-")), "missing.json");
+    const r = await domo(["call", "echo", `@${missing}`, "--broker", endpoint]);
+    assert.equal(r.code, ExitCode.USAGE, r.output);
+    assert.ok(r.stderr.startsWith("domo call: ") && r.stderr.includes(missing), r.output);
+  });
+
+  it("call: a reader that closes stdout early ends the command quietly (no EPIPE crash)", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "domo-call-")), "big.txt");
+    writeFileSync(file, "x".repeat(256 * 1024));
+    const child = spawn(process.execPath, ["--import", "tsx", CLI_MAIN, "call", "echo", `@${file}`, "--broker", endpoint], {
+      env: { ...process.env, DOMO_METRICS_LISTEN: "127.0.0.1:0" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    // `| head -c 0`: the read end of stdout is closed before the reply is written, so the write fails with EPIPE.
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const code = await Promise.race([
+        new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c))),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`domo call did not exit within 20 s\n${stderr}`)), 20_000);
+        }),
+      ]);
+      assert.equal(code, ExitCode.OK, stderr);
+      assert.equal(stderr, "");
+    } finally {
+      clearTimeout(timer);
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }
   });
 
   it("status --once --json: services, workers and queue depths from MMI", async () => {
