@@ -23,8 +23,9 @@ export class CliProcess {
   readonly exited: Promise<ProcessExit>;
   readonly #wakers = new Set<() => void>();
 
-  constructor(args: readonly string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}) {
-    this.child = spawn(process.execPath, ["--import", "tsx", CLI_MAIN, ...args], {
+  /** `entry`: a TypeScript file to run instead of the CLI (test fixtures). */
+  constructor(args: readonly string[], options: { env?: NodeJS.ProcessEnv; input?: string; entry?: string } = {}) {
+    this.child = spawn(process.execPath, ["--import", "tsx", options.entry ?? CLI_MAIN, ...args], {
       // The metrics listener defaults to the fixed port 9555; tests must never use fixed ports.
       env: { ...process.env, DOMO_METRICS_LISTEN: "127.0.0.1:0", ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
