@@ -51,5 +51,6 @@ export function policyOf(ctx: BrokerContext, service: string): ServicePolicy {
   return {
     maxAttempts: own.maxAttempts ?? ctx.config.serviceDefaults.maxAttempts,
     idempotent: own.idempotent ?? ctx.config.serviceDefaults.idempotent,
+    maxServiceMs: own.maxServiceMs ?? ctx.config.serviceDefaults.maxServiceMs,
   };
 }

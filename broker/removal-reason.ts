@@ -12,6 +12,8 @@ export const WorkerRemovalReason = {
   DISCONNECTED: "disconnected",
   /** The worker broke the protocol and was sent DISCONNECT. */
   PROTOCOL_VIOLATION: "protocol-violation",
+  /** It held one request longer than the service's maxServiceMs. */
+  SERVICE_TIMEOUT: "service-timeout",
   /** The socket could no longer route to it (peer gone). */
   UNREACHABLE: "unreachable",
   /** The broker is shutting down. */

@@ -27,6 +27,8 @@ export const DEFAULT_QUEUE_SOFT_LIMIT_RATIO = 0.8;
 
 /** A request is dispatched at most this many times when workers die holding it. */
 export const DEFAULT_MAX_ATTEMPTS = 2;
+/** No limit on how long a worker may hold a request: long jobs are legitimate while it heartbeats. */
+export const DEFAULT_MAX_SERVICE_MS = 0;
 
 /** Largest message the broker socket accepts (ZMQ_MAXMSGSIZE); bigger ones are dropped by libzmq. 64 MiB. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;

@@ -20,6 +20,12 @@ export const servicePolicySchema = z
     maxAttempts: positiveInt.max(100).default(d.DEFAULT_MAX_ATTEMPTS),
     /** False: a request whose worker died is failed, never run again. */
     idempotent: z.boolean().default(true),
+    /**
+     * Longest a worker may hold one request, in ms; past it the worker is disconnected and the request
+     * re-run or failed like a dead worker's. 0 = no limit (MDP's default: a worker heartbeating while
+     * busy may take as long as it needs).
+     */
+    maxServiceMs: nonNegativeInt.default(d.DEFAULT_MAX_SERVICE_MS),
   })
   .strict();
 
@@ -49,7 +55,13 @@ export const brokerConfigSchema = z
     services: z
       .record(
         z.string().min(1),
-        z.object({ maxAttempts: positiveInt.max(100).optional(), idempotent: z.boolean().optional() }).strict(),
+        z
+          .object({
+            maxAttempts: positiveInt.max(100).optional(),
+            idempotent: z.boolean().optional(),
+            maxServiceMs: nonNegativeInt.optional(),
+          })
+          .strict(),
       )
       .default({}),
     transport: z

@@ -22,6 +22,8 @@ export const BrokerErrorCode = {
   OVERLOADED: "DOMO_OVERLOADED",
   /** The worker holding the request died and the request could not be run again. */
   WORKER_LOST: "DOMO_WORKER_LOST",
+  /** The worker's reply was larger than the broker's transport.maxMessageBytes; re-running would not help. */
+  REPLY_TOO_LARGE: "DOMO_REPLY_TOO_LARGE",
   /** The broker is shutting down and takes no new requests. */
   DRAINING: "DOMO_DRAINING",
 } as const;

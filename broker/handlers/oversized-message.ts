@@ -2,12 +2,14 @@
  * Messages larger than `transport.maxMessageBytes` in total. libzmq's ZMQ_MAXMSGSIZE bounds each
  * frame, not the message: a peer can send many frames that each pass it. Such a message is dropped
  * before it is decoded, so it never enters a queue, and counted like a malformed one; a registered
- * worker that sends one is disconnected (its request re-run or failed), as for any protocol violation.
+ * worker that sends one is disconnected, and the request it held fails with DOMO_REPLY_TOO_LARGE.
  * @packageDocumentation
  */
 import type { BrokerContext } from "../context.js";
 import { bump } from "../counters.js";
-import { WorkerRemovalReason } from "../removal-reason.js";
+import { BrokerErrorCode } from "../../protocol/error-reply.js";
+import { finishRequest } from "../request-lifecycle.js";
+import { RequestOutcome, WorkerRemovalReason } from "../removal-reason.js";
 import { removeWorker } from "../worker-lifecycle.js";
 
 /** Counter key and log code of a message over `transport.maxMessageBytes` (docs/errors.md). */
@@ -34,5 +36,13 @@ export function handleOversizedMessage(ctx: BrokerContext, frames: readonly Buff
   );
   ctx.events.emit("invalidMessage", { code: MESSAGE_TOO_LARGE, ...(sender && { sender: senderHex }) });
   const worker = ctx.workers.get(senderHex);
-  if (worker) removeWorker(ctx, worker, WorkerRemovalReason.PROTOCOL_VIOLATION, "malformed");
+  if (!worker) return;
+  // From a busy worker this is almost surely its REPLY: running the request elsewhere would produce the
+  // same oversized answer and cost one worker per attempt, so the request fails with its own code.
+  const held = worker.current;
+  if (held) ctx.workers.release(worker);
+  removeWorker(ctx, worker, WorkerRemovalReason.PROTOCOL_VIOLATION, "malformed");
+  if (held) {
+    finishRequest(ctx, held, RequestOutcome.FAILED, BrokerErrorCode.REPLY_TOO_LARGE, `the worker's reply of ${bytes} bytes exceeds transport.maxMessageBytes (${maxMessageBytes})`);
+  }
 }

@@ -5,11 +5,18 @@
  * @packageDocumentation
  */
 import { encodeBrokerHeartbeat } from "../../protocol/encode.js";
-import type { BrokerContext } from "../context.js";
+import { policyOf, type BrokerContext } from "../context.js";
 import type { WorkerRecord } from "../state/records.js";
 import { expire, sendToWorker, unqueue } from "../request-lifecycle.js";
 import { WorkerRemovalReason } from "../removal-reason.js";
 import { removeWorker } from "../worker-lifecycle.js";
+
+function heldTooLong(ctx: BrokerContext, worker: WorkerRecord, now: number): boolean {
+  const request = worker.current;
+  if (request?.dispatchedAtMs === undefined) return false;
+  const { maxServiceMs } = policyOf(ctx, worker.service.name);
+  return maxServiceMs > 0 && now - request.dispatchedAtMs >= maxServiceMs;
+}
 
 /** How often the pass runs: often enough for request deadlines, never slower than the heartbeat. */
 export function tickIntervalMs(ctx: BrokerContext): number {
@@ -32,9 +39,12 @@ export function livenessTick(ctx: BrokerContext, options: TickOptions = {}): voi
   const intervalMs = ctx.config.heartbeat.intervalMs;
   const purge = options.purge ?? true;
   const expired: WorkerRecord[] = [];
+  const overdue: WorkerRecord[] = [];
   for (const worker of ctx.workers.values()) {
     if (now >= worker.expiresAtMs) {
       if (purge) expired.push(worker);
+    } else if (heldTooLong(ctx, worker, now)) {
+      overdue.push(worker);
     } else if (now - worker.lastSentAtMs >= intervalMs) {
       ctx.counters.heartbeatsSent++;
       sendToWorker(ctx, worker, encodeBrokerHeartbeat(worker.id));
@@ -44,6 +54,11 @@ export function livenessTick(ctx: BrokerContext, options: TickOptions = {}): voi
   // must not be handed to another worker this same pass is about to remove.
   for (const worker of expired) worker.service.idle.delete(worker.idHex);
   for (const worker of expired) removeWorker(ctx, worker, WorkerRemovalReason.EXPIRED);
+  // A worker past maxServiceMs may be alive but stuck, or its REQUEST/REPLY was lost in transit: it is
+  // told to go (DISCONNECT) and its request is re-run or failed like a dead worker's.
+  for (const worker of overdue) {
+    if (ctx.workers.get(worker.idHex) === worker) removeWorker(ctx, worker, WorkerRemovalReason.SERVICE_TIMEOUT, "service-timeout");
+  }
   for (const request of ctx.requests.dueForExpiry(now)) {
     const service = ctx.services.require(request.service);
     unqueue(ctx, service, request);

@@ -37,6 +37,7 @@ export const DISCONNECT_REASONS: readonly string[] = [
   "reply-while-idle",
   "unexpected-command",
   "mmi-service",
+  "service-timeout",
 ];
 
 /** Kinds of undeliverable messages (BrokerCounters.undeliverable). */

@@ -92,7 +92,8 @@ describe("broker core: transport.maxMessageBytes over all frames", () => {
     assert.equal(stats.busyWorkers, 1);
   });
 
-  it("disconnects a registered worker that sends an oversized REPLY and re-runs its request", () => {
+  it("disconnects a worker that sends an oversized REPLY and fails its request with DOMO_REPLY_TOO_LARGE, not re-run", () => {
+    // Re-running would make the next worker produce the same oversized reply: one worker lost per attempt.
     const d = new CoreDriver({ transport: { maxMessageBytes: 1_000 } });
     d.ready("W1", "svc");
     d.ready("W2", "svc");
@@ -100,10 +101,55 @@ describe("broker core: transport.maxMessageBytes over all frames", () => {
     assert.equal(requestsIn(d.takeFor("W1")).length, 1);
     d.reply("W1", "C1", "y".repeat(600), "y".repeat(600));
     assert.deepEqual(d.takeFor("W1").map(render), [["W1", "", "MDPW01", "\\x05"]]);
-    assert.equal(requestsIn(d.takeFor("W2")).length, 1, "the request was not re-run");
-    assert.deepEqual(d.takeFor("C1"), [], "an oversized reply was forwarded");
+    assert.equal(requestsIn(d.takeFor("W2")).length, 0, "the request was re-run");
+    const toClient = d.takeFor("C1");
+    assert.equal(toClient.length, 1);
+    assert.equal(errorCodeOf(toClient[0]!), "DOMO_REPLY_TOO_LARGE");
     const stats = d.stats();
     assert.equal(stats.workers, 1);
-    assert.equal(stats.counters.requestsRedispatched, 1);
+    assert.equal(stats.held, 0);
+    assert.equal(stats.counters.requestsRedispatched, 0);
+    assert.equal(stats.counters.requestsFailed, 1);
+  });
+});
+
+describe("broker core: services.<name>.maxServiceMs", () => {
+  it("disconnects a worker that holds a request too long while heartbeating, and re-runs the request", () => {
+    const d = new CoreDriver({
+      heartbeat: { intervalMs: 100, liveness: 3 },
+      services: { slow: { maxServiceMs: 1_000 } },
+    });
+    d.ready("W1", "slow");
+    d.ready("W2", "slow");
+    d.request("C1", "slow", "job");
+    assert.equal(requestsIn(d.takeFor("W1")).length, 1);
+    // W1 stays alive (heartbeats) but never answers: a lost REQUEST looks exactly like this.
+    for (let elapsed = 0; elapsed < 900; elapsed += 100) {
+      d.heartbeat("W1");
+      d.heartbeat("W2");
+      d.tick(100);
+    }
+    assert.equal(d.stats().busyWorkers, 1, "removed before maxServiceMs");
+    d.heartbeat("W1");
+    d.heartbeat("W2");
+    d.tick(150);
+    assert.deepEqual(d.takeFor("W1").map(render).filter((m) => m[3] === "\\x05"), [["W1", "", "MDPW01", "\\x05"]]);
+    assert.equal(requestsIn(d.takeFor("W2")).length, 1, "the request was not re-run");
+    const stats = d.stats();
+    assert.equal(stats.workers, 1);
+    assert.equal(stats.counters.workersRemoved["service-timeout"], 1);
+    assert.equal(stats.counters.disconnectsSent["service-timeout"], 1);
+  });
+
+  it("takes maxServiceMs from serviceDefaults, and 0 means no limit", () => {
+    const d = new CoreDriver({ heartbeat: { intervalMs: 100, liveness: 3 }, serviceDefaults: { maxServiceMs: 0 } });
+    d.ready("W1", "svc");
+    d.request("C1", "svc", "job");
+    for (let elapsed = 0; elapsed < 60_000; elapsed += 100) {
+      d.heartbeat("W1");
+      d.tick(100);
+    }
+    assert.equal(d.stats().busyWorkers, 1);
+    assert.deepEqual(d.stats().counters.workersRemoved, {});
   });
 });
