@@ -176,6 +176,9 @@ export function finishRequest(
     ctx.log.info(fields(), "request done");
   }
   ctx.events.emit("requestDone", event);
+  // Stale expiry-heap entries keep finished records reachable until they are due; without this their
+  // bodies (megabytes for large matrices) would stay alive with them.
+  request.body = [];
 }
 
 /**

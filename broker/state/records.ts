@@ -13,7 +13,8 @@ export interface RequestRecord extends QueueLinks<RequestRecord> {
   readonly serviceFrame: Buffer;
   /** The client's return envelope, routing id first. Replaced when a duplicate retry arrives. */
   envelope: readonly Buffer[];
-  readonly body: readonly Buffer[];
+  /** Emptied when the request ends, so a record still referenced (expiry heap entries) holds no body. */
+  body: readonly Buffer[];
   /** Size of the whole message (envelope, service, body), counted against the byte bound while queued. */
   readonly sizeBytes: number;
   /** The SDK request tag, when the client sent one (docs/protocol.md, Extension 1). */
