@@ -8,7 +8,7 @@
 import { Dealer, Router } from "zeromq";
 import { createBaselineWork } from "../baseline-work.js";
 import type { Workload } from "../payload.js";
-import { SocketWriter } from "../socket-writer.js";
+import { SocketWriter } from "../../broker/transport/socket-writer.js";
 import { childConfig, failChild, serveChild } from "./child-runtime.js";
 
 /** Config of a baseline worker child. */
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   let active = 0;
   let closed = false;
 
-  const reply = (envelope: Buffer[], body: Buffer[]): void => writer.send([...envelope, ...body]);
+  const reply = (envelope: Buffer[], body: Buffer[]): void => void writer.send([...envelope, ...body]);
   const pump = (): void => {
     while (active < config.capacity && inbox.length > 0) {
       const frames = inbox.shift()!;

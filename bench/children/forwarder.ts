@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { Dealer, Router } from "zeromq";
-import { SocketWriter } from "../socket-writer.js";
+import { SocketWriter } from "../../broker/transport/socket-writer.js";
 import { failChild, serveChild } from "./child-runtime.js";
 
 /** Same high-water marks as the broker's socket. */

@@ -9,7 +9,7 @@ import { decodeWorkerInbound } from "../../protocol/decode.js";
 import { encodeReady, encodeWorkerDisconnect, encodeWorkerHeartbeat, encodeWorkerReply } from "../../protocol/encode.js";
 import { createBaselineWork } from "../baseline-work.js";
 import type { Workload } from "../payload.js";
-import { SocketWriter } from "../socket-writer.js";
+import { SocketWriter } from "../../broker/transport/socket-writer.js";
 import { childConfig, failChild, serveChild } from "./child-runtime.js";
 
 /** Config of an mdp-workers child. */

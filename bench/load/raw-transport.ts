@@ -9,7 +9,7 @@
 import { Dealer } from "zeromq";
 import { MDPC01 } from "../../protocol/constants.js";
 import { decodeErrorReply } from "../../protocol/error-reply.js";
-import { SocketWriter } from "../socket-writer.js";
+import { SocketWriter } from "../../broker/transport/socket-writer.js";
 import { LoadRemoteError, LoadTimeoutError, type LoadTransport } from "./transport.js";
 
 /** How often pending requests are checked for timeouts. */

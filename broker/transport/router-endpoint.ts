@@ -17,6 +17,7 @@
  * @packageDocumentation
  */
 import { Router } from "zeromq";
+import { SocketWriter } from "./socket-writer.js";
 
 /** Socket settings of the endpoint. */
 export interface RouterEndpointOptions {
@@ -56,14 +57,9 @@ export class BindError extends Error {
 /** A bound ROUTER with one reader and one writer. */
 export class RouterEndpoint {
   readonly #socket: Router;
-  readonly #limit: number;
+  readonly #writer: SocketWriter;
   readonly #handlers: RouterEndpointHandlers;
-  #queue: (Buffer[] | undefined)[] = [];
-  #head = 0;
-  #writing = false;
   #closed = false;
-  #idleWaiters: (() => void)[] = [];
-  #dropped = 0;
   /** Resolved bind addresses (tcp ports filled in). */
   readonly endpoints: string[] = [];
   /** Settles when the receive loop ends. */
@@ -71,8 +67,15 @@ export class RouterEndpoint {
 
   private constructor(socket: Router, options: RouterEndpointOptions, handlers: RouterEndpointHandlers) {
     this.#socket = socket;
-    this.#limit = options.writerQueueLimit;
     this.#handlers = handlers;
+    this.#writer = new SocketWriter(socket, {
+      limit: options.writerQueueLimit,
+      onError: (err, frames) => {
+        const code = (err as { code?: unknown }).code;
+        const failure: SendFailure = code === "EHOSTUNREACH" ? "unroutable" : code === "EAGAIN" ? "peer-full" : "error";
+        handlers.onSendFailure(frames, failure, err);
+      },
+    });
     this.received = Promise.resolve();
   }
 
@@ -109,12 +112,12 @@ export class RouterEndpoint {
 
   /** Messages dropped because the writer queue was at its limit. */
   get dropped(): number {
-    return this.#dropped;
+    return this.#writer.dropped;
   }
 
   /** Messages waiting for the writer. */
   get pending(): number {
-    return this.#queue.length - this.#head;
+    return this.#writer.pending;
   }
 
   /**
@@ -123,31 +126,19 @@ export class RouterEndpoint {
    * request held, so they are bounded by the request bounds, and dropping one would strand a request.
    */
   send(frames: Buffer[], essential = false): boolean {
-    if (this.#closed || (!essential && this.pending >= this.#limit)) {
-      this.#dropped++;
-      return false;
-    }
-    this.#queue.push(frames);
-    if (!this.#writing) void this.#writeLoop();
-    return true;
+    return this.#writer.send(frames, essential);
   }
 
   /** Resolve once the writer queue is empty, or after `timeoutMs`. */
-  async flush(timeoutMs: number): Promise<void> {
-    if (this.pending === 0 && !this.#writing) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
-      this.#idleWaiters.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+  flush(timeoutMs: number): Promise<void> {
+    return this.#writer.flush(timeoutMs);
   }
 
   /** Close the socket (linger bounds how long queued frames may still leave). Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#writer.close();
     this.#socket.close();
     await this.received;
   }
@@ -159,31 +150,5 @@ export class RouterEndpoint {
       // The loop ends when the socket closes; anything else would be our bug, surfaced to the caller.
       if (!this.#closed) throw err;
     }
-  }
-
-  async #writeLoop(): Promise<void> {
-    this.#writing = true;
-    while (this.#head < this.#queue.length && !this.#closed) {
-      const frames = this.#queue[this.#head]!;
-      this.#queue[this.#head] = undefined;
-      this.#head++;
-      try {
-        await this.#socket.send(frames);
-      } catch (err) {
-        const code = (err as { code?: unknown }).code;
-        const failure: SendFailure = code === "EHOSTUNREACH" ? "unroutable" : code === "EAGAIN" ? "peer-full" : "error";
-        this.#handlers.onSendFailure(frames, failure, err);
-      }
-      if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
-        this.#queue = this.#queue.slice(this.#head);
-        this.#head = 0;
-      }
-    }
-    this.#queue = [];
-    this.#head = 0;
-    this.#writing = false;
-    const waiters = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const wake of waiters) wake();
   }
 }

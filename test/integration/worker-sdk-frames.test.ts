@@ -6,26 +6,15 @@ import assert from "node:assert/strict";
 import { describe, it, type TestContext } from "node:test";
 import { WorkerCommand } from "../../protocol/constants.js";
 import { decodeErrorReply } from "../../protocol/error-reply.js";
-import { ServiceError, Worker, type WorkerErrorEvent, type WorkerOptions } from "../../worker-sdk/index.js";
-import { FakeBroker, workerFrames, type Received } from "../helpers/fake-broker.js";
+import { ServiceError, type WorkerErrorEvent, type WorkerOptions } from "../../worker-sdk/index.js";
+import { FAKE_BROKER_INTERVAL_MS, workerAgainstFakeBroker } from "../helpers/fake-broker-worker.js";
+import { workerFrames, type FakeBroker, type Received } from "../helpers/fake-broker.js";
 import { waitFor, waitForEvent } from "../helpers/wait.js";
 
-const INTERVAL_MS = 50;
+const INTERVAL_MS = FAKE_BROKER_INTERVAL_MS;
 
-async function setup(t: TestContext, options: Partial<WorkerOptions> = {}): Promise<{ broker: FakeBroker; worker: Worker }> {
-  const broker = await FakeBroker.start();
-  const worker = new Worker({
-    service: "echo",
-    broker: broker.endpoint,
-    heartbeatIntervalMs: INTERVAL_MS,
-    heartbeatLiveness: 3,
-    ...options,
-  });
-  t.after(async () => {
-    await worker.stop({ drainTimeoutMs: 0 });
-    await broker.close();
-  });
-  return { broker, worker };
+function setup(t: TestContext, options: Partial<WorkerOptions> = {}): ReturnType<typeof workerAgainstFakeBroker> {
+  return workerAgainstFakeBroker(t, options);
 }
 
 function gate(): { promise: Promise<void>; open: () => void } {

@@ -8,26 +8,14 @@ import { fileURLToPath } from "node:url";
 import { describe, it, type TestContext } from "node:test";
 import { WorkerCommand } from "../../protocol/constants.js";
 import { Worker, type WorkerOptions } from "../../worker-sdk/index.js";
+import { FAKE_BROKER_INTERVAL_MS, workerAgainstFakeBroker } from "../helpers/fake-broker-worker.js";
 import { FakeBroker, workerFrames } from "../helpers/fake-broker.js";
 import { waitFor, withTimeout } from "../helpers/wait.js";
 
-const INTERVAL_MS = 50;
+const INTERVAL_MS = FAKE_BROKER_INTERVAL_MS;
 
-async function setup(t: TestContext, options: Partial<WorkerOptions> = {}): Promise<{ broker: FakeBroker; worker: Worker }> {
-  const broker = await FakeBroker.start();
-  broker.autoHeartbeat(INTERVAL_MS);
-  const worker = new Worker({
-    service: "echo",
-    broker: broker.endpoint,
-    heartbeatIntervalMs: INTERVAL_MS,
-    heartbeatLiveness: 3,
-    ...options,
-  });
-  t.after(async () => {
-    await worker.stop({ drainTimeoutMs: 0 });
-    await broker.close();
-  });
-  return { broker, worker };
+function setup(t: TestContext, options: Partial<WorkerOptions> = {}): ReturnType<typeof workerAgainstFakeBroker> {
+  return workerAgainstFakeBroker(t, options, { autoHeartbeat: true });
 }
 
 describe("worker-sdk stop", () => {
